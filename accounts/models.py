@@ -1,0 +1,145 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Enter a time zone such as Europe/London or Australia/Sydney.")
+
+
+class ClassificationScheme(models.TextChoices):
+    UK = "UK", "UK Government Security Classifications"
+    AU = "AU", "Australian Protective Security Policy Framework"
+
+
+class Institute(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(
+        "short code", max_length=20, unique=True, help_text="For example UK-AISI or AU-AISI."
+    )
+    country = models.CharField(
+        max_length=3, help_text="ISO 3166-1 alpha-3 code, for example GBR or AUS."
+    )
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    classification_scheme = models.CharField(max_length=2, choices=ClassificationScheme.choices)
+    subdivision = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Region for public holidays (ENG, ACT...). Blank for the country default.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class InstituteDomain(models.Model):
+    """An email domain whose verified addresses may sign up and join the institute."""
+
+    institute = models.ForeignKey(Institute, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class Role(models.TextChoices):
+    """Portal-wide roles held as Django groups; per-record roles live on the records."""
+
+    PROGRAMME_MANAGER = "Programme managers", "Programme manager"
+    INSTITUTE_ADMIN = "Institute admins", "Institute admin"
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    institute = models.ForeignKey(
+        Institute, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Leave blank to use your institute's time zone.",
+    )
+    nationality = models.CharField(
+        max_length=3, blank=True, help_text="ISO 3166-1 alpha-3 code, for example GBR or AUS."
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "admin site access", default=False, help_text="Can sign in to the Django admin."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("profile")
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name or self.email).split(" ")[0]
+
+    @property
+    def effective_time_zone(self) -> str:
+        if self.time_zone:
+            return self.time_zone
+        if self.institute_id:
+            return self.institute.time_zone
+        return "UTC"
