@@ -121,12 +121,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and Celery broker: Redis when REDIS_URL is set, embedded otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
-# The cache lives in its own Redis database (1 unless REDIS_CACHE_URL says otherwise), so
-# that clearing it never touches queued Celery messages in the broker's database.
+# The cache lives in its own Redis database (the broker's number plus one, unless
+# REDIS_CACHE_URL says otherwise), so clearing it never touches queued Celery messages.
 REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="")
 if REDIS_URL and not REDIS_CACHE_URL:
     _parts = urlsplit(REDIS_URL)
-    REDIS_CACHE_URL = urlunsplit(_parts._replace(path="/1"))
+    _broker_db = int(_parts.path.strip("/") or 0)
+    REDIS_CACHE_URL = urlunsplit(_parts._replace(path=f"/{_broker_db + 1}"))
 if REDIS_URL:
     CACHES = {
         "default": {

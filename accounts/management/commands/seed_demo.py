@@ -52,7 +52,7 @@ PEOPLE = {
 }
 
 # Each app may contribute demo data with demo.seed(stdout=...).
-DEMO_APPS = ("exchange", "programmes", "handover", "notifications")
+DEMO_APPS = ("programmes", "exchange", "handover", "notifications")
 
 
 class Command(BaseCommand):
