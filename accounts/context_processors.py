@@ -34,7 +34,12 @@ def portal(request):
             except NoReverseMatch:
                 continue
             active = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+            item = {"label": label, "url": url, "active": active}
+            if url_name == "notifications:list":
+                from notifications.selectors import notification_unread_count
+
+                item["count"] = notification_unread_count(user)
+            items.append(item)
     return {
         "portal_name": settings.PORTAL_NAME,
         "navigation": items,

@@ -173,6 +173,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=17, hour=3),
     },
+    "notifications-scan": {
+        "task": "notifications.tasks.scan_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    "notifications-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
