@@ -608,7 +608,7 @@ def digest_email(*, user: User, items: list[Prepared], day) -> EmailMultiAlterna
 def _digest_send_one(user: User, day, conn, now: datetime) -> bool:
     with transaction.atomic():
         reminders = list(
-            Reminder.objects.select_for_update(skip_locked=True)
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(recipient=user, status=Status.PENDING, delivery=Delivery.DIGEST)
             .select_related("recipient__institute", "notification")
             .order_by("due_at", "pk")

@@ -46,7 +46,9 @@ def programme(uk_user):
         (0, ["d1"]),
     ],
 )
-def test_due_soon_windows_open_at_14_7_and_1_days(only_test_rules, programme, days_before, expected):
+def test_due_soon_windows_open_at_14_7_and_1_days(
+    only_test_rules, programme, days_before, expected
+):
     """A date 14, 7 and 1 days away opens windows d14, d7 and d1; 15 days away, none."""
     with at(END - datetime.timedelta(days=days_before)):
         services.reminder_scan()
