@@ -32,12 +32,19 @@ def midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(0), tzinfo=datetime.UTC)
 
 
-def before(field: str, today: datetime.date, days: tuple[int, ...]) -> tuple[Q, Case]:
+def _dated(key, field: str):
+    """``key:date``: a new date (the due date moved) starts a new series of reminders."""
+    return Concat(
+        key, Value(":"), Cast(F(field), output_field=CharField()), output_field=CharField()
+    )
+
+
+def before(field: str, today: datetime.date, days: tuple[int, ...]) -> tuple[Q, Concat]:
     """Reminders ``days`` before a date: the filter and the window key.
 
     With days (14, 7, 1): due in 8–14 days is window ``d14``, 2–7 days ``d7``, today or
-    tomorrow ``d1``. A date first seen inside a later window gets only that window's
-    reminder, never the ones it has already passed.
+    tomorrow ``d1`` (each followed by ``:`` and the date). A date first seen inside a later
+    window gets only that window's reminder, never the ones it has already passed.
     """
     days = tuple(sorted(days, reverse=True))
     bounds = [*days[1:], -1]
@@ -50,7 +57,7 @@ def before(field: str, today: datetime.date, days: tuple[int, ...]) -> tuple[Q, 
     q = Q(**{f"{field}__gte": today}) & Q(
         **{f"{field}__lte": today + datetime.timedelta(days=days[0])}
     )
-    return q, Case(*whens, output_field=CharField())
+    return q, _dated(Case(*whens, output_field=CharField()), field)
 
 
 def found_at(now: datetime.datetime) -> Value:
@@ -59,10 +66,29 @@ def found_at(now: datetime.datetime) -> Value:
 
 
 def weekly_after(field: str, today: datetime.date, prefix: str, first: int = 1):
-    """Once ``first`` days after a date, then weekly: windows ``<prefix>-w0``, ``-w1``...
+    """Once ``first`` days after a date, then weekly: ``<prefix>-w0``, ``-w1``... (and date).
 
     Returns the filter and the window key.
     """
     q = Q(**{f"{field}__lte": today - datetime.timedelta(days=first)})
     week = Cast((DaysSince(F(field), today) - first) / 7, output_field=CharField())
-    return q, Concat(Value(f"{prefix}-w"), week, output_field=CharField())
+    return q, _dated(Concat(Value(f"{prefix}-w"), week, output_field=CharField()), field)
+
+
+def once_after(field: str, today: datetime.date, key: str, first: int = 1):
+    """Once, ``first`` days after a date (and not again for that date)."""
+    q = Q(**{f"{field}__lte": today - datetime.timedelta(days=first)})
+    return q, _dated(Value(key), field)
+
+
+def once_within(field: str, today: datetime.date, days: int, key: str):
+    """Once, when a date comes within ``days`` days (today included)."""
+    q = Q(**{f"{field}__gte": today}) & Q(
+        **{f"{field}__lte": today + datetime.timedelta(days=days)}
+    )
+    return q, _dated(Value(key), field)
+
+
+def window_label(window: str) -> str:
+    """The window without its date: ``d7`` from ``d7:2026-12-31``."""
+    return window.split(":", 1)[0]

@@ -10,6 +10,7 @@ from notifications import rules as registry
 from notifications import services
 from notifications.models import Reminder
 from notifications.rules import Rule
+from notifications.windows import window_label
 from tests.factories import UserFactory, enable_totp
 from tests.notifications.factories import ProgrammeFactory
 from tests.notifications.rules_for_tests import KIND, OVERDUE_KIND
@@ -26,7 +27,9 @@ def at(day: datetime.date, hour: int = 12):
 
 
 def windows(kind=KIND):
-    return sorted(Reminder.objects.filter(kind=kind).values_list("window", flat=True))
+    return sorted(
+        window_label(w) for w in Reminder.objects.filter(kind=kind).values_list("window", flat=True)
+    )
 
 
 @pytest.fixture
@@ -86,6 +89,20 @@ def test_overdue_weekly_until_done(only_test_rules, programme):
     with at(END + datetime.timedelta(days=40)):
         services.reminder_scan()
     assert windows(OVERDUE_KIND) == ["overdue-w0", "overdue-w1", "overdue-w2"]
+
+
+def test_a_moved_date_starts_a_new_series(only_test_rules, programme):
+    """The date is part of the window: moving it brings reminders for the new date."""
+    with at(END - datetime.timedelta(days=7)):
+        services.reminder_scan()
+    programme.end_date = END + datetime.timedelta(days=3)
+    programme.save()
+    with at(END - datetime.timedelta(days=7)):
+        services.reminder_scan()
+    assert sorted(Reminder.objects.values_list("window", flat=True)) == [
+        "d14:2027-01-03",
+        "d7:2026-12-31",
+    ]
 
 
 def test_repeated_scans_create_nothing_twice(only_test_rules, uk_user, au_user):
