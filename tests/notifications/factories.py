@@ -4,7 +4,7 @@ import factory
 
 from notifications.models import Notification
 from programmes.models import Programme
-from tests.factories import UserFactory
+from tests.factories import InstituteFactory, UserFactory
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):
@@ -31,3 +31,26 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     def managers(self, create, extracted, **kwargs):
         if create and extracted:
             self.managers.set(extracted)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Project"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"JRP-{n:03d}")
+    title = factory.Sequence(lambda n: f"Joint project {n}")
+    lead_institute = factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2028, 1, 1)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Milestone"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = datetime.date(2026, 12, 31)
+    baseline_due_date = factory.SelfAttribute("due_date")

@@ -1,0 +1,109 @@
+"""Reminder rules for milestones: due in 14, 7 and 1 days; overdue, then weekly until done.
+
+Each rule is one query on ``milestone_status_due_idx`` (status, due_date); the owner is
+the recipient.
+"""
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.links import object_url, selector
+from notifications.rules import Message, Rule, due_values, register, register_visibility
+from notifications.windows import before, found_at, weekly_after, window_label
+
+from .models import OPEN_MILESTONE_STATUSES, Milestone
+
+
+def milestones_visible_to(user):
+    """The programmes app's selector once it exists; until then the same rule in short."""
+    visible = selector("programmes.selectors", "milestone_list_visible_to")
+    if visible is not None:
+        return visible(user)
+    return Milestone.objects.filter(
+        Q(owner=user) | Q(project__members=user) | Q(project__programme__managers=user)
+    ).distinct()
+
+
+def _open():
+    return Milestone.objects.filter(status__in=OPEN_MILESTONE_STATUSES)
+
+
+def milestone_due(now):
+    q, window = before("due_date", now.date(), (14, 7, 1))
+    return due_values(
+        _open().filter(q),
+        object_id=F("pk"),
+        recipient_id=F("owner_id"),
+        window=window,
+        due_at=found_at(now),
+    )
+
+
+def milestone_overdue(now):
+    q, window = weekly_after("due_date", now.date(), "overdue")
+    return due_values(
+        _open().filter(q),
+        object_id=F("pk"),
+        recipient_id=F("owner_id"),
+        window=window,
+        due_at=found_at(now),
+    )
+
+
+def _when(milestone: Milestone, reminder) -> str:
+    days = (milestone.due_date - timezone.now().date()).days
+    if window_label(reminder.window) == "d1" or days <= 1:
+        return "is due tomorrow" if days == 1 else "is due today"
+    return f"is due in {days} days"
+
+
+def describe_due(milestone: Milestone, reminder) -> Message:
+    project = milestone.project
+    return Message(
+        subject=f"Milestone “{milestone.title}” {_when(milestone, reminder)} "
+        f"({milestone.due_date:%-d %B %Y})",
+        body=f"Project {project.code}: {project.title}.\n"
+        f"You own this milestone. Mark it done, or change its due date with a reason, "
+        f"if the plan has changed.",
+        url=object_url(milestone, "/programmes/milestones/"),
+    )
+
+
+def describe_overdue(milestone: Milestone, reminder) -> Message:
+    project = milestone.project
+    return Message(
+        subject=f"Milestone “{milestone.title}” is overdue (due {milestone.due_date:%-d %B %Y})",
+        body=f"Project {project.code}: {project.title}.\n"
+        f"You own this milestone. Mark it done, or agree a new due date and record why. "
+        f"You will be reminded weekly until it is done.",
+        url=object_url(milestone, "/programmes/milestones/"),
+    )
+
+
+def _with_project():
+    return Milestone.objects.select_related("project")
+
+
+register(
+    Rule(
+        name="programmes.milestone_due",
+        kind="milestone_due",
+        model=Milestone,
+        due=milestone_due,
+        describe=describe_due,
+        visible_to=milestones_visible_to,
+        queryset=_with_project,
+    )
+)
+register(
+    Rule(
+        name="programmes.milestone_overdue",
+        kind="milestone_overdue",
+        model=Milestone,
+        due=milestone_overdue,
+        describe=describe_overdue,
+        visible_to=milestones_visible_to,
+        queryset=_with_project,
+    )
+)
+register_visibility(Milestone, milestones_visible_to)
