@@ -159,7 +159,8 @@ def _insert_due(rule: registry.Rule, now: datetime) -> int:
         f"FROM ({inner_sql}) s WHERE 1 = 1 "
         f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO NOTHING"
     )
-    params = [rule.kind, content_type.pk, Status.PENDING, now, now, *inner_params]
+    when = connection.ops.adapt_datetimefield_value(now)
+    params = [rule.kind, content_type.pk, Status.PENDING, when, when, *inner_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)

@@ -54,3 +54,55 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     due_date = datetime.date(2026, 12, 31)
     baseline_due_date = factory.SelfAttribute("due_date")
+
+
+class SecondmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchange.Secondment"
+
+    secondee = factory.SubFactory(
+        UserFactory, institute=factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    )
+    programme = factory.SubFactory(ProgrammeFactory)
+    home_institute = factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    host_institute = factory.LazyFunction(lambda: InstituteFactory(au=True))
+    direction = "UK_AU"
+    home_manager = factory.SubFactory(
+        UserFactory, institute=factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    )
+    host_supervisor = factory.SubFactory(
+        UserFactory, institute=factory.LazyFunction(lambda: InstituteFactory(au=True))
+    )
+    title = "Evaluation engineer"
+    start_date = datetime.date(2027, 2, 1)
+    end_date = datetime.date(2027, 8, 1)
+    location = "Canberra"
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchange.ChecklistItem"
+
+    secondment = factory.SubFactory(SecondmentFactory)
+    key = factory.Sequence(lambda n: f"item-{n}")
+    title = "Security briefing"
+    owner_party = "secondee"
+    owner = factory.SelfAttribute("secondment.secondee")
+    due_date = datetime.date(2027, 1, 15)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exchange.Application"
+
+    applicant = factory.SubFactory(
+        UserFactory, institute=factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    )
+    programme = factory.SubFactory(ProgrammeFactory)
+    home_institute = factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    host_institute = factory.LazyFunction(lambda: InstituteFactory(au=True))
+    direction = "UK_AU"
+    line_manager = factory.SubFactory(
+        UserFactory, institute=factory.LazyFunction(lambda: InstituteFactory(uk=True))
+    )
+    status = "submitted"

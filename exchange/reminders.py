@@ -1,0 +1,346 @@
+"""Reminder rules for exchanges: decisions waiting, checklists, secondment dates, expiries.
+
+Every rule is one query on an index the exchange models declare: application_waiting_idx
+(status, status_changed_at), checklist_due_idx (status, due_date), the secondment
+status/start and status/end indexes, and the partial indexes on clearance and visa expiry.
+"""
+
+import datetime
+
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat, TruncDate
+from django.utils import timezone
+
+from notifications.links import object_url, selector
+from notifications.rules import Message, Rule, due_values, register, register_visibility
+from notifications.windows import DaysSince, before, found_at, once_after, once_within
+
+from .models import Application, ChecklistItem, Secondment
+
+WAITING_WORKING_DAYS = 5
+
+
+# --- who may see what (the exchange app's selectors once they exist) -----------------
+
+
+def applications_visible_to(user):
+    visible = selector("exchange.selectors", "application_list_visible_to")
+    if visible is not None:
+        return visible(user)
+    return Application.objects.filter(
+        Q(applicant=user) | Q(line_manager=user) | Q(programme__managers=user)
+    ).distinct()
+
+
+def secondments_visible_to(user):
+    visible = selector("exchange.selectors", "secondment_list_visible_to")
+    if visible is not None:
+        return visible(user)
+    return Secondment.objects.filter(
+        Q(secondee=user)
+        | Q(home_manager=user)
+        | Q(host_supervisor=user)
+        | Q(programme__managers=user)
+    ).distinct()
+
+
+def checklist_items_visible_to(user):
+    return ChecklistItem.objects.filter(secondment__in=secondments_visible_to(user).values("pk"))
+
+
+# --- applications waiting on a decision ----------------------------------------------
+
+
+def working_days_before(now: datetime.datetime, days: int) -> datetime.datetime:
+    """The latest instant from which ``days`` working days (Monday–Friday) have passed."""
+    moment = now
+    if moment.weekday() >= 5:  # at a weekend, no working time has passed since Friday night
+        moment = datetime.datetime.combine(
+            moment.date() - datetime.timedelta(days=moment.weekday() - 4),
+            datetime.time.max,
+            tzinfo=moment.tzinfo,
+        )
+    counted = 0
+    while counted < days:
+        moment -= datetime.timedelta(days=1)
+        if moment.weekday() < 5:
+            counted += 1
+    return moment
+
+
+def _waiting(now, status: str, recipient):
+    cutoff = working_days_before(now, WAITING_WORKING_DAYS)
+    since = TruncDate("status_changed_at")
+    week = Cast(DaysSince(since, cutoff.date()) / 7, output_field=CharField())
+    window = Concat(
+        Value(f"{status}-w"),
+        week,
+        Value(":"),
+        Cast(since, output_field=CharField()),
+        output_field=CharField(),
+    )
+    return due_values(
+        Application.objects.filter(status=status, status_changed_at__lte=cutoff).filter(
+            **{f"{recipient}__isnull": False}
+        ),
+        object_id=F("pk"),
+        recipient_id=F(recipient),
+        window=window,
+        due_at=found_at(now),
+    )
+
+
+def awaiting_endorsement(now):
+    """Submitted, waiting for the named home line manager to endorse or return it."""
+    return _waiting(now, Application.Status.SUBMITTED, "line_manager")
+
+
+def awaiting_acceptance(now):
+    """Endorsed, waiting for the host programme's managers to accept or decline it."""
+    return _waiting(now, Application.Status.ENDORSED, "programme__managers")
+
+
+def describe_waiting(application: Application, reminder) -> Message:
+    waited = (timezone.now().date() - application.status_changed_at.date()).days
+    step = "endorse" if application.status == Application.Status.SUBMITTED else "accept or decline"
+    return Message(
+        subject=f"Application {application.reference} from {application.applicant} is "
+        f"waiting for your decision",
+        body=f"It has waited {waited} days for you to {step} it. You will be reminded "
+        f"weekly until it has a decision.",
+        url=object_url(application, "/exchanges/applications/"),
+    )
+
+
+# --- checklist items -----------------------------------------------------------------
+
+
+def _open_items():
+    return ChecklistItem.objects.filter(
+        status__in=[ChecklistItem.Status.NOT_STARTED, ChecklistItem.Status.IN_PROGRESS],
+        owner__isnull=False,
+        secondment__status__in=Secondment.LIVE,
+    )
+
+
+def checklist_item_due(now):
+    q, window = once_within("due_date", now.date(), 7, "d7")
+    return due_values(
+        _open_items().filter(q),
+        object_id=F("pk"),
+        recipient_id=F("owner_id"),
+        window=window,
+        due_at=found_at(now),
+    )
+
+
+def checklist_item_late(now):
+    q, window = once_after("due_date", now.date(), "late")
+    return due_values(
+        _open_items().filter(q),
+        object_id=F("pk"),
+        recipient_id=F("owner_id"),
+        window=window,
+        due_at=found_at(now),
+    )
+
+
+def describe_item_due(item: ChecklistItem, reminder) -> Message:
+    return Message(
+        subject=f"Checklist: “{item.title}” for {item.secondment.reference} is due on "
+        f"{item.due_date:%-d %B %Y}",
+        body=f"Secondment: {item.secondment}.\nYou own this checklist item.",
+        url=object_url(item, object_url(item.secondment, "/exchanges/secondments/")),
+    )
+
+
+def describe_item_late(item: ChecklistItem, reminder) -> Message:
+    return Message(
+        subject=f"Checklist: “{item.title}” for {item.secondment.reference} is late "
+        f"(due {item.due_date:%-d %B %Y})",
+        body=f"Secondment: {item.secondment}.\nYou own this checklist item. Complete it, "
+        f"or mark it not applicable with a note.",
+        url=object_url(item, object_url(item.secondment, "/exchanges/secondments/")),
+    )
+
+
+# --- secondment dates ----------------------------------------------------------------
+
+NOT_STARTED = [Secondment.Status.PLANNING, Secondment.Status.READY]
+
+
+def _starting(recipient):
+    def due(now):
+        q, window = before("start_date", now.date(), (30, 7))
+        return due_values(
+            Secondment.objects.filter(status__in=NOT_STARTED)
+            .filter(q)
+            .filter(**{f"{recipient}__isnull": False}),
+            object_id=F("pk"),
+            recipient_id=F(recipient),
+            window=window,
+            due_at=found_at(now),
+        )
+
+    return due
+
+
+def _ending(recipient):
+    def due(now):
+        q, window = once_within("end_date", now.date(), 30, "d30")
+        return due_values(
+            Secondment.objects.filter(status__in=Secondment.LIVE).filter(q),
+            object_id=F("pk"),
+            recipient_id=F(recipient),
+            window=window,
+            due_at=found_at(now),
+        )
+
+    return due
+
+
+def describe_starting(secondment: Secondment, reminder) -> Message:
+    days = (secondment.start_date - timezone.now().date()).days
+    when = "today" if days <= 0 else "tomorrow" if days == 1 else f"in {days} days"
+    return Message(
+        subject=f"Secondment {secondment.reference} ({secondment.secondee}) starts {when}, "
+        f"on {secondment.start_date:%-d %B %Y}",
+        body=f"{secondment.title}, {secondment.location}.\nCheck that every mandatory "
+        f"checklist item is done before the start.",
+        url=object_url(secondment, "/exchanges/secondments/"),
+    )
+
+
+def describe_ending(secondment: Secondment, reminder) -> Message:
+    return Message(
+        subject=f"Secondment {secondment.reference} ({secondment.secondee}) ends on "
+        f"{secondment.end_date:%-d %B %Y}: the return report is due",
+        body=f"{secondment.title}, {secondment.location}.\nPlan the return report and the "
+        f"knowledge handover before the end date.",
+        url=object_url(secondment, "/exchanges/secondments/"),
+    )
+
+
+# --- clearance and visa expiry -------------------------------------------------------
+
+
+def _expiring(field: str, key: str, recipient: str):
+    def due(now):
+        q, window = once_within(field, now.date(), 60, key)
+        return due_values(
+            ChecklistItem.objects.filter(secondment__status__in=Secondment.LIVE).filter(q),
+            object_id=F("pk"),
+            recipient_id=F(recipient),
+            window=window,
+            due_at=found_at(now),
+        )
+
+    return due
+
+
+def describe_expiring(item: ChecklistItem, reminder) -> Message:
+    is_visa = reminder.window.startswith("visa")
+    what = "Visa" if is_visa else "Security clearance"
+    expires = item.visa_expires_on if is_visa else item.clearance_expires_on
+    secondment = item.secondment
+    return Message(
+        subject=f"{what} for {secondment.secondee} ({secondment.reference}) expires on "
+        f"{expires:%-d %B %Y}",
+        body=f"Secondment: {secondment.title} until {secondment.end_date:%-d %B %Y}.\n"
+        f"Arrange the renewal, or change the secondment's dates, before it expires.",
+        url=object_url(item, object_url(secondment, "/exchanges/secondments/")),
+    )
+
+
+def _items():
+    return ChecklistItem.objects.select_related("secondment__secondee")
+
+
+def _secondments():
+    return Secondment.objects.select_related("secondee")
+
+
+def _applications():
+    return Application.objects.select_related("applicant")
+
+
+RULES = [
+    Rule(
+        name="exchange.application_awaiting_endorsement",
+        kind="application_awaiting_decision",
+        model=Application,
+        due=awaiting_endorsement,
+        describe=describe_waiting,
+        visible_to=applications_visible_to,
+        queryset=_applications,
+    ),
+    Rule(
+        name="exchange.application_awaiting_acceptance",
+        kind="application_awaiting_decision",
+        model=Application,
+        due=awaiting_acceptance,
+        describe=describe_waiting,
+        visible_to=applications_visible_to,
+        queryset=_applications,
+    ),
+    Rule(
+        name="exchange.checklist_item_due",
+        kind="checklist_item_due",
+        model=ChecklistItem,
+        due=checklist_item_due,
+        describe=describe_item_due,
+        visible_to=checklist_items_visible_to,
+        queryset=_items,
+    ),
+    Rule(
+        name="exchange.checklist_item_late",
+        kind="checklist_item_late",
+        model=ChecklistItem,
+        due=checklist_item_late,
+        describe=describe_item_late,
+        visible_to=checklist_items_visible_to,
+        queryset=_items,
+    ),
+]
+for _who in ("secondee", "home_manager", "host_supervisor"):
+    RULES.append(
+        Rule(
+            name=f"exchange.secondment_starting.{_who}",
+            kind="secondment_starting",
+            model=Secondment,
+            due=_starting(_who),
+            describe=describe_starting,
+            visible_to=secondments_visible_to,
+            queryset=_secondments,
+        )
+    )
+for _who in ("secondee", "home_manager"):
+    RULES.append(
+        Rule(
+            name=f"exchange.secondment_ending.{_who}",
+            kind="secondment_ending",
+            model=Secondment,
+            due=_ending(_who),
+            describe=describe_ending,
+            visible_to=secondments_visible_to,
+            queryset=_secondments,
+        )
+    )
+    for _field, _key in (("clearance_expires_on", "clearance"), ("visa_expires_on", "visa")):
+        RULES.append(
+            Rule(
+                name=f"exchange.{_key}_expiring.{_who}",
+                kind="clearance_expiring",
+                model=ChecklistItem,
+                due=_expiring(_field, _key, f"secondment__{_who}"),
+                describe=describe_expiring,
+                visible_to=checklist_items_visible_to,
+                queryset=_items,
+            )
+        )
+
+for _rule in RULES:
+    register(_rule)
+register_visibility(Application, applications_visible_to)
+register_visibility(Secondment, secondments_visible_to)
+register_visibility(ChecklistItem, checklist_items_visible_to)
