@@ -86,7 +86,16 @@ class Reminder(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     kind = models.CharField(max_length=64)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    # Content types are fixed rows: no index (the unique key serves lookups) and no
+    # constraint trigger, which keeps the scan's bulk insert cheap.
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        db_constraint=False,
+    )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("content_type", "object_id")
     recipient = models.ForeignKey(
@@ -109,11 +118,22 @@ class Reminder(models.Model):
     claim_token = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    notification = models.OneToOneField(
-        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminder"
+    # Empty for most of a row's life: indexed only where set (see Meta).
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
     )
     digest = models.ForeignKey(
-        Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+        Digest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        db_index=False,
     )
     created = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -124,6 +144,11 @@ class Reminder(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "content_type", "object_id", "recipient", "window"],
                 name="reminder_once_per_window",
+            ),
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=Q(notification__isnull=False),
+                name="reminder_one_per_notification",
             ),
         ]
         indexes = [
@@ -137,7 +162,10 @@ class Reminder(models.Model):
                 condition=Q(status="pending", delivery="digest"),
                 name="reminder_digest_idx",
             ),
-            models.Index(fields=["status", "kind"], name="reminder_status_kind_idx"),
+            models.Index(
+                fields=["digest"], condition=Q(digest__isnull=False), name="reminder_digest_fk_idx"
+            ),
+            models.Index(fields=["kind"], condition=Q(status="failed"), name="reminder_failed_idx"),
         ]
 
     def __str__(self) -> str:

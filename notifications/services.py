@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -69,8 +70,13 @@ def _enqueue_now(task_name: str) -> bool:
     """
     from . import tasks
 
+    task = getattr(tasks, task_name)
     try:
-        getattr(tasks, task_name).apply_async(retry=False)
+        # Without a bounded check, publishing to a broker that is down retries for ever
+        # and would hang the web request.
+        with task.app.pool.acquire(block=True, timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            task.apply_async(retry=False, connection=conn)
     except Exception:  # noqa: BLE001 - any broker failure must not break the web request
         logger.warning(
             "Could not enqueue %s; the next scan will pick it up.", task_name, exc_info=True
@@ -135,13 +141,13 @@ def notify(
 # --- the scan --------------------------------------------------------------------------
 
 
-def _insert_due(rule: registry.Rule, now: datetime) -> int:
-    """INSERT ... SELECT the rule's due set into the ledger, ignoring existing keys.
+def scan_sql(rule: registry.Rule, now: datetime) -> tuple[str, list]:
+    """The one statement that adds ``rule``'s due set to the ledger, ignoring known keys.
 
     The due set never leaves the database, and concurrent scans cannot create a row twice
     because the unique key decides.
     """
-    inner_sql, inner_params = rule.due(now).query.sql_with_params()
+    inner_sql, inner_params = rule.due(now).order_by().query.sql_with_params()
     qn = connection.ops.quote_name
     table = qn(Reminder._meta.db_table)
     columns = [
@@ -151,16 +157,35 @@ def _insert_due(rule: registry.Rule, now: datetime) -> int:
     key = ["kind", "content_type_id", "object_id", "recipient_id", "window"]
     content_type = ContentType.objects.get_for_model(rule.model)
     # Identifiers are quoted by the backend and every value is a parameter.
-    # WHERE 1 = 1 resolves SQLite's INSERT ... SELECT ... ON CONFLICT parsing ambiguity.
+    # The WHERE clause also resolves SQLite's INSERT ... SELECT ... ON CONFLICT ambiguity.
     sql = (
         f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-        f"SELECT DISTINCT %s, %s, s.{qn(registry.OBJECT)}, s.{qn(registry.RECIPIENT)}, "
+        f"SELECT %s, %s, s.{qn(registry.OBJECT)}, s.{qn(registry.RECIPIENT)}, "
         f"s.{qn(registry.WINDOW)}, s.{qn(registry.DUE)}, %s, '', %s, '', 0, '', %s "
-        f"FROM ({inner_sql}) s WHERE 1 = 1 "
+        f"FROM ({inner_sql}) s WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE "
+        f"r.{qn('kind')} = %s AND r.{qn('content_type_id')} = %s "
+        f"AND r.{qn('object_id')} = s.{qn(registry.OBJECT)} "
+        f"AND r.{qn('recipient_id')} = s.{qn(registry.RECIPIENT)} "
+        f"AND r.{qn('window')} = s.{qn(registry.WINDOW)}) "
         f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO NOTHING"
     )
     when = connection.ops.adapt_datetimefield_value(now)
-    params = [rule.kind, content_type.pk, Status.PENDING, when, when, *inner_params]
+    # Known keys are skipped by the anti-join (one index probe each, cheaper than a
+    # conflicting insert); ON CONFLICT still settles races between concurrent scans.
+    return sql, [
+        rule.kind,
+        content_type.pk,
+        Status.PENDING,
+        when,
+        when,
+        *inner_params,
+        rule.kind,
+        content_type.pk,
+    ]
+
+
+def _insert_due(rule: registry.Rule, now: datetime) -> int:
+    sql, params = scan_sql(rule, now)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
@@ -182,7 +207,12 @@ def reminder_scan(*, now: datetime | None = None) -> ScanResult:
     result = ScanResult()
     for rule in registry.all_rules():
         try:
-            with transaction.atomic():
+            # Each rule is one statement, atomic by itself; inside a caller's transaction
+            # a savepoint keeps one failing rule from spoiling it.
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    result.created[rule.name] = _insert_due(rule, now)
+            else:
                 result.created[rule.name] = _insert_due(rule, now)
         except Exception:  # one broken rule must not stop the others
             logger.exception("Reminder rule %s failed", rule.name)
@@ -475,8 +505,34 @@ def reminder_deliver_due(
     message in flight.
     """
     now = now or timezone.now()
+    with _relaxed_commits():
+        return _deliver(limit=limit or batch_size(), now=now)
+
+
+@contextmanager
+def _relaxed_commits():
+    """On PostgreSQL, commit the ledger's small updates without waiting for the disk.
+
+    Marking a row sent is one commit per email; waiting for each WAL flush would bound
+    delivery by the disk. A database crash could lose the last few marks, which means a
+    repeated email at worst, never a lost reminder (the row's lease runs out and it is
+    sent again). Not used inside a caller's transaction.
+    """
+    relax = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if relax:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        if relax:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+
+def _deliver(*, limit: int, now: datetime) -> DeliveryResult:
     result = DeliveryResult()
-    reminders = _claim(limit=limit or batch_size(), now=now)
+    reminders = _claim(limit=limit, now=now)
     result.claimed = len(reminders)
     if not reminders:
         return result

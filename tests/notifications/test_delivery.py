@@ -1,6 +1,7 @@
 """Delivery: claim, re-check at send time, deliver by preference, one SMTP connection."""
 
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -304,18 +305,23 @@ def test_the_web_keeps_working_when_the_broker_is_down(
     """With Redis unreachable, notify still commits; the reminder waits for the next scan."""
     from config.celery import app
 
+    def fresh_pools():
+        # Let the app build its connection pools again from broker_url.
+        app._pool = None
+        app.amqp._producer_pool = None
+
     original = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.pool.force_close_all()
-    app._pool = None
+    fresh_pools()
     try:
+        started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             services.notify(recipient=uk_user, kind="application_submitted", subject="For you")
         assert len(callbacks) == 1
+        assert time.monotonic() - started < 5  # fails fast, no endless reconnecting
     finally:
         app.conf.broker_url = original
-        app.pool.force_close_all()
-        app._pool = None
+        fresh_pools()
     assert Reminder.objects.get().status == "pending"
     assert "next scan will pick it up" in caplog.text
 
