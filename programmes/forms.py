@@ -100,7 +100,6 @@ class ProjectForm(forms.Form):
     )
     code = forms.CharField(
         max_length=30,
-        validators=[code_validator],
         help_text="Capital letters, digits and hyphens, for example JRP-EVAL-01. "
         "It cannot be changed later.",
         error_messages={"required": "Enter a project code."},
@@ -133,7 +132,9 @@ class ProjectForm(forms.Form):
             self.fields["programme"].queryset = programmes
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
+        code = self.cleaned_data["code"].strip().upper()
+        code_validator(code)
+        return code
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -5,11 +5,11 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.decorators import manager_required, mfa_enforced
 from accounts.selectors import user_is_programme_manager
@@ -258,9 +258,10 @@ def project_members(request, code: str):
 
 
 @manager_required
-@require_POST
 def project_member_remove(request, code: str, membership_id: int):
     project = _manageable_project(request, code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     membership = get_object_or_404(
         ProjectMembership.objects.select_related("user", "project__programme"),
         pk=membership_id,
