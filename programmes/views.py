@@ -104,7 +104,11 @@ def programme_create(request):
             _warn_missing_institute_managers(request, programme)
             messages.success(request, f"Programme “{programme.name}” created.")
             return redirect(programme)
-    return render(request, "programmes/programme_form.html", {"form": form, "programme": None})
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {"form": form, "programme": None, "back_url": reverse("programmes:programme_list")},
+    )
 
 
 def _warn_missing_institute_managers(request, programme: Programme) -> None:
@@ -152,7 +156,11 @@ def project_create(request):
                 request, f"Project {project.code} created. Add its members, then its milestones."
             )
             return redirect("programmes:project_members", code=project.code)
-    return render(request, "programmes/project_form.html", {"form": form, "project": None})
+    return render(
+        request,
+        "programmes/project_form.html",
+        {"form": form, "project": None, "back_url": reverse("programmes:programme_list")},
+    )
 
 
 def _manageable_project(request, code: str):
@@ -183,7 +191,11 @@ def project_edit(request, code: str):
         else:
             messages.success(request, "Project details saved.")
             return redirect(project)
-    return render(request, "programmes/project_form.html", {"form": form, "project": project})
+    return render(
+        request,
+        "programmes/project_form.html",
+        {"form": form, "project": project, "back_url": project.get_absolute_url()},
+    )
 
 
 @mfa_enforced
@@ -296,7 +308,11 @@ def project_rag(request, code: str):
         else:
             messages.success(request, "RAG status saved.")
             return redirect(project)
-    return render(request, "programmes/project_rag.html", {"project": project, "form": form})
+    return render(
+        request,
+        "programmes/project_rag.html",
+        {"project": project, "form": form, "back_url": project.get_absolute_url()},
+    )
 
 
 # --- milestones -----------------------------------------------------------------------
@@ -355,7 +371,12 @@ def milestone_create(request, code: str):
     return render(
         request,
         "programmes/milestone_form.html",
-        {"form": form, "project": project, "milestone": None},
+        {
+            "form": form,
+            "project": project,
+            "milestone": None,
+            "back_url": project.get_absolute_url(),
+        },
     )
 
 
@@ -395,7 +416,12 @@ def milestone_edit(request, pk: int):
     return render(
         request,
         "programmes/milestone_form.html",
-        {"form": form, "project": milestone.project, "milestone": milestone},
+        {
+            "form": form,
+            "project": milestone.project,
+            "milestone": milestone,
+            "back_url": milestone.get_absolute_url(),
+        },
     )
 
 
@@ -457,7 +483,12 @@ def milestone_status(request, pk: int):
     return render(
         request,
         "programmes/milestone_status.html",
-        {"form": form, "milestone": milestone, "project": milestone.project},
+        {
+            "form": form,
+            "milestone": milestone,
+            "project": milestone.project,
+            "back_url": milestone.get_absolute_url(),
+        },
     )
 
 
@@ -481,7 +512,12 @@ def milestone_due_date(request, pk: int):
     return render(
         request,
         "programmes/milestone_due_date.html",
-        {"form": form, "milestone": milestone, "project": milestone.project},
+        {
+            "form": form,
+            "milestone": milestone,
+            "project": milestone.project,
+            "back_url": milestone.get_absolute_url(),
+        },
     )
 
 
