@@ -325,6 +325,22 @@ def milestone_dependency_warnings(*, milestone: Milestone) -> list[str]:
     ]
 
 
+def milestone_schedule_warnings(*, milestone: Milestone) -> list[str]:
+    """After a write: dependencies due after this milestone, and milestones that depend on
+    it but are due before it. Two queries."""
+    warnings = [
+        f"“{milestone.title}” is due before its dependency “{dep.title}” "
+        f"(due {dep.due_date:%-d %B %Y})."
+        for dep in milestone.dependencies.filter(due_date__gt=milestone.due_date)
+    ]
+    warnings += [
+        f"“{dependent.title}” depends on this milestone but is due earlier "
+        f"({dependent.due_date:%-d %B %Y})."
+        for dependent in milestone.dependents.filter(due_date__lt=milestone.due_date)
+    ]
+    return warnings
+
+
 def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
     """Recent changes to the project, its milestones and members, newest first.
 

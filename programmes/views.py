@@ -365,6 +365,7 @@ def milestone_create(request, code: str):
             _apply_errors(form, error)
         else:
             messages.success(request, f"Milestone “{milestone.title}” added.")
+            _schedule_warnings(request, milestone)
             if "add_another" in request.POST:
                 return redirect("programmes:milestone_create", code=project.code)
             return redirect(project)
@@ -378,6 +379,11 @@ def milestone_create(request, code: str):
             "back_url": project.get_absolute_url(),
         },
     )
+
+
+def _schedule_warnings(request, milestone: Milestone) -> None:
+    for warning in selectors.milestone_schedule_warnings(milestone=milestone):
+        messages.warning(request, warning)
 
 
 def _manageable_milestone(request, pk: int) -> Milestone:
@@ -412,6 +418,7 @@ def milestone_edit(request, pk: int):
             _apply_errors(form, error)
         else:
             messages.success(request, "Milestone details saved.")
+            _schedule_warnings(request, milestone)
             return redirect(milestone)
     return render(
         request,
@@ -508,6 +515,8 @@ def milestone_due_date(request, pk: int):
             _apply_errors(form, error)
         else:
             messages.success(request, "Due date changed. The baseline is kept.")
+            milestone.refresh_from_db()
+            _schedule_warnings(request, milestone)
             return redirect(milestone)
     return render(
         request,

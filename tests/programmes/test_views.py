@@ -468,3 +468,24 @@ def test_milestone_list_filters_sorts_and_paginates(world, client, frozen_today)
     )
     assert ranged.context["page_obj"].paginator.count > 0
     assert "page=2" in page_one.content.decode()
+
+
+def test_moving_a_milestone_before_its_dependency_saves_with_a_warning(world, client):
+    """A milestone due before a dependency is allowed but the manager is warned."""
+    later = MilestoneFactory(
+        project=world.project,
+        owner=world.researcher,
+        title="Data collected",
+        due_date=datetime.date(2027, 3, 1),
+    )
+    world.milestone.dependencies.add(later)
+    _login(client, world.manager)
+    response = client.post(
+        reverse("programmes:milestone_due_date", args=[world.milestone.pk]),
+        {"due_date": "2027-02-01", "reason": "Reordered the plan"},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "is due before its dependency “Data collected”" in body
+    world.milestone.refresh_from_db()
+    assert world.milestone.due_date == datetime.date(2027, 2, 1)
