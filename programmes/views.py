@@ -50,6 +50,36 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
+# Table columns that sort, with the sort each applies when chosen.
+SORTABLE_COLUMNS = [
+    ("Milestone", "title"),
+    ("Project", "project"),
+    ("Owner", "owner"),
+    ("Due", "due"),
+    ("Slippage", "slippage"),
+    ("Status", "status"),
+    ("RAG", "rag"),
+]
+
+
+def _sort_headers(request) -> list[dict]:
+    """Column headers as links that sort the current filtered list (no JavaScript)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    current = query.pop("sort", ["due"])[-1] or "due"
+    base = query.urlencode()
+    headers = []
+    for label, key in SORTABLE_COLUMNS:
+        headers.append(
+            {
+                "label": label,
+                "url": f"?{base + '&' if base else ''}sort={key}",
+                "current": current == key,
+            }
+        )
+    return headers
+
+
 # --- programmes -----------------------------------------------------------------------
 
 
@@ -86,6 +116,7 @@ def programme_detail(request, pk: int):
             "filter": milestone_filter,
             "page_obj": _page(request, milestone_filter.qs),
             "query": _query_without_page(request),
+            "sort_headers": _sort_headers(request),
             "manages": selectors.user_manages_programme(user=request.user, programme=programme),
             "window_days": selectors.DASHBOARD_WINDOW_DAYS,
         },
@@ -94,7 +125,8 @@ def programme_detail(request, pk: int):
 
 @manager_required
 def programme_create(request):
-    form = ProgrammeForm(request.POST or None)
+    # The person creating it is usually one of its managers: start the list with them.
+    form = ProgrammeForm(request.POST or None, initial={"manager_emails": request.user.email})
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.programme_create(actor=request.user, **form.service_kwargs())
@@ -328,6 +360,7 @@ def milestone_list(request):
             "filter": milestone_filter,
             "page_obj": _page(request, milestone_filter.qs),
             "query": _query_without_page(request),
+            "sort_headers": _sort_headers(request),
         },
     )
 

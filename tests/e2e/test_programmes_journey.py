@@ -120,6 +120,9 @@ def test_manager_sets_up_a_project_researcher_completes_a_milestone(
     ):
         page.goto(path)
         assert_accessible(page)
+    page.get_by_role("button", name="Create my calendar address").click()
+    assert "/calendar/" in page.get_by_label("Your calendar address").input_value()
+    assert_accessible(page)
 
     # The researcher signs in and marks their milestone done.
     page.context.clear_cookies()

@@ -438,3 +438,42 @@ def test_calendar_reset_replaces_the_token(world):
     second = services.calendar_feed_reset(user=world.researcher).token
     assert first != second
     assert len(second) >= 40
+
+
+def test_project_dates_cannot_shrink_past_its_milestones(world):
+    """Moving a project's end before one of its milestones is refused; nothing changes."""
+    with pytest.raises(ValidationError) as caught:
+        services.project_update(
+            actor=world.manager,
+            project=world.project,
+            title=world.project.title,
+            summary="",
+            lead_institute=world.project.lead_institute,
+            partner_institutes=list(world.project.partner_institutes.all()),
+            status="active",
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 6, 30),
+        )
+    assert (
+        "milestone(s) fall outside these dates" in caught.value.error_dict["start_date"][0].message
+    )
+    world.project.refresh_from_db()
+    assert world.project.end_date == datetime.date(2028, 12, 31)
+
+
+def test_project_update_records_a_status_change_in_history(world):
+    services.project_update(
+        actor=world.manager,
+        project=world.project,
+        title="Renamed",
+        summary="New summary",
+        lead_institute=world.project.lead_institute,
+        partner_institutes=list(world.project.partner_institutes.all()),
+        status="paused",
+        start_date=world.project.start_date,
+        end_date=world.project.end_date,
+    )
+    record = world.project.history.first()
+    assert (record.title, record.status) == ("Renamed", "paused")
+    assert record.history_change_reason == "Status changed to Paused"
+    assert record.history_user == world.manager

@@ -489,3 +489,40 @@ def test_moving_a_milestone_before_its_dependency_saves_with_a_warning(world, cl
     assert "is due before its dependency “Data collected”" in body
     world.milestone.refresh_from_db()
     assert world.milestone.due_date == datetime.date(2027, 2, 1)
+
+
+def test_column_headers_sort_the_filtered_list(world, client, frozen_today):
+    _grow(world, 3)
+    _login(client, world.manager)
+    response = client.get(reverse("programmes:milestone_list") + "?status=planned&sort=due")
+    body = response.content.decode()
+    assert "?status=planned&amp;sort=rag" in body
+    assert 'aria-sort="ascending"' in body
+    by_rag = client.get(reverse("programmes:milestone_list") + "?status=planned&sort=rag")
+    ranks = [m.rag_rank for m in by_rag.context["page_obj"]]
+    assert ranks == sorted(ranks)
+
+
+def test_manager_edits_a_programme(world, client, au_institute):
+    _login(client, world.manager)
+    url = reverse("programmes:programme_edit", args=[world.programme.pk])
+    page = client.get(url).content.decode()
+    assert world.manager.email in page
+    response = client.post(
+        url,
+        {
+            "name": "Renamed programme",
+            "start_date": "2026-01-01",
+            "end_date": "2029-12-31",
+            "institutes": [world.project.lead_institute.pk, au_institute.pk],
+            "manager_emails": world.manager.email,
+            "reciprocity_target_months": "30",
+        },
+        follow=True,
+    )
+    assert "Renamed programme" in response.content.decode()
+    assert "Australian AI Safety Institute has no programme manager yet." in (
+        response.content.decode()
+    )
+    world.programme.refresh_from_db()
+    assert world.programme.reciprocity_target_months == 30
