@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from icalendar import Calendar, Event
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 HEADERS = [
     "Project",
@@ -27,7 +28,7 @@ HEADERS = [
     "Completed on",
 ]
 
-# Spreadsheet programs run cells starting with these as formulas; prefix them so an
+# Spreadsheet programs run CSV cells starting with these as formulas; prefix them so an
 # exported title is always text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -41,9 +42,9 @@ def milestone_rows(queryset) -> Iterator[list]:
     for m in queryset.iterator(chunk_size=1000):
         yield [
             m.project.code,
-            _safe(m.project.title),
-            _safe(m.title),
-            _safe(str(m.owner)),
+            m.project.title,
+            m.title,
+            str(m.owner),
             m.owner.institute.code if m.owner.institute_id else "",
             m.get_status_display(),
             m.rag.capitalize(),
@@ -52,6 +53,14 @@ def milestone_rows(queryset) -> Iterator[list]:
             (m.due_date - m.baseline_due_date).days,
             m.completed_on,
         ]
+
+
+def _csv_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _safe(value)
+    return "" if value is None else value
 
 
 class _Echo:
@@ -64,9 +73,16 @@ def csv_stream(rows: Iterable[list]) -> Iterator[str]:
     yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
     yield writer.writerow(HEADERS)
     for row in rows:
-        yield writer.writerow(
-            [value.isoformat() if isinstance(value, datetime.date) else value for value in row]
-        )
+        yield writer.writerow([_csv_value(value) for value in row])
+
+
+def _xlsx_cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    # Text is always stored as text, so a title starting with "=" never becomes a formula.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def xlsx_bytes(rows: Iterable[list]) -> bytes:
@@ -74,7 +90,7 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     sheet = workbook.create_sheet("Milestones")
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
