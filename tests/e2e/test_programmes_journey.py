@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_manager_sets_up_a_project_researcher_completes_a_milestone(
     page, browser_login, assert_accessible
 ):
+    """A manager with MFA creates a project, members and milestones; the researcher marks one done;
+    the dashboard turns from amber to green; axe finds nothing on any page."""
     uk = InstituteFactory(uk=True, domains=["aisi.example.gov.uk"])
     au = InstituteFactory(au=True, domains=["aisi.example.gov.au"])
     today = timezone.localdate()

@@ -44,6 +44,7 @@ def test_admin_lists_search_filters_changes_and_history(world, client, superuser
 
 
 def test_calendar_tokens_are_not_shown_in_the_admin(world, client, superuser):
+    """The admin never displays a person's calendar token."""
     feed = services.calendar_feed_reset(user=world.researcher)
     client.force_login(superuser)
     page = client.get(reverse("admin:programmes_calendarfeed_change", args=[feed.pk]))

@@ -45,6 +45,8 @@ def _has_cycle(edges: dict[int, set[int]]) -> bool:
     )
 )
 def test_dependency_updates_are_accepted_iff_no_cycle_results(world, steps):
+    """Any sequence of dependency edits is accepted exactly when the graph stays acyclic, and what
+    is stored is what was accepted."""
     with transaction.atomic():
         milestones = [
             services.milestone_create(

@@ -96,6 +96,8 @@ def test_csv_and_xlsx_match_the_filtered_list(world, milestones, client, frozen_
 
 
 def test_export_columns_carry_dates_status_rag_and_slippage(world, client, frozen_today):
+    """A CSV row carries the project, title, owner, institute, status, RAG, due and baseline dates,
+    slippage in days and completion date; XLSX stores real dates and numbers."""
     slipped = MilestoneFactory(
         project=world.project,
         owner=world.researcher,
@@ -128,6 +130,7 @@ def test_export_columns_carry_dates_status_rag_and_slippage(world, client, froze
 
 
 def test_exports_are_limited_to_what_the_person_sees(world, client):
+    """Exports hold only visible milestones, even when the filter names another project."""
     client.force_login(world.outsider)
     csv_rows = _csv_rows(client.get(reverse("programmes:milestone_export_csv")))
     assert [r[2] for r in csv_rows[1:]] == [world.other_milestone.title]
@@ -150,6 +153,9 @@ def _feed(client, user):
 
 
 def test_ical_round_trip_has_stable_uids_right_dates_and_no_description(world, milestones, client):
+    """Parsed back with icalendar, the feed has one all-day event per visible, non-cancelled
+    milestone with a stable UID, the due date, a title and no description; a moved milestone
+    keeps its UID."""
     cancelled = MilestoneFactory(
         project=world.project,
         owner=world.researcher,
@@ -188,6 +194,7 @@ def test_ical_round_trip_has_stable_uids_right_dates_and_no_description(world, m
 
 
 def test_feed_shows_only_milestones_the_person_may_see(world, client):
+    """A person's feed has only the milestones of projects they may see."""
     calendar, _ = _feed(client, world.outsider)
     summaries = {str(e["summary"]) for e in calendar.walk("VEVENT")}
     assert summaries == {f"JRP-OTHER-09: {world.other_milestone.title}"}
@@ -208,6 +215,7 @@ def test_reset_token_stops_the_old_url_at_once(world, client):
 
 
 def test_unknown_token_and_inactive_person_get_404(world, client):
+    """An unknown token, or the token of a deactivated person, is a 404."""
     assert client.get(reverse("calendar_feed", args=["not-a-token"])).status_code == 404
     token = services.calendar_feed_reset(user=world.researcher).token
     world.researcher.is_active = False
@@ -216,6 +224,8 @@ def test_unknown_token_and_inactive_person_get_404(world, client):
 
 
 def test_calendar_page_creates_and_shows_the_address(world, client):
+    """The calendar page creates the personal address on request and then shows it with a reset
+    button."""
     client.force_login(world.researcher)
     page = client.get(reverse("programmes:calendar_settings")).content.decode()
     assert "Create my calendar address" in page
@@ -227,6 +237,7 @@ def test_calendar_page_creates_and_shows_the_address(world, client):
 
 
 def test_feed_query_count_does_not_grow(world, client, django_assert_max_num_queries):
+    """The feed's query count does not grow with the number of milestones."""
     token = services.calendar_feed_reset(user=world.researcher).token
     url = reverse("calendar_feed", args=[token])
     with CaptureQueriesContext(connection) as ctx:

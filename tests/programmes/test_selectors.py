@@ -74,6 +74,7 @@ def _project(world):
 
 
 def test_project_rag_is_the_worst_of_its_open_milestones(world, frozen_today):
+    """A project's RAG is the worst of its open milestones; done and cancelled ones do not count."""
     world.milestone.status = MilestoneStatus.IN_PROGRESS
     world.milestone.save()  # due today, started: green
     assert _project(world).shown_rag == Rag.GREEN
@@ -94,11 +95,13 @@ def test_project_rag_is_the_worst_of_its_open_milestones(world, frozen_today):
 
 
 def test_a_project_with_no_open_milestones_is_green(world, frozen_today):
+    """A project without open milestones is green."""
     Milestone.objects.all().delete()
     assert _project(world).shown_rag == Rag.GREEN
 
 
 def test_override_wins_over_the_derived_rag_but_both_are_known(world, frozen_today):
+    """A manual override is shown, and the derived RAG stays available beside it."""
     MilestoneFactory(project=world.project, owner=world.researcher, due_date=TODAY - DAY)
     services.project_rag_override(
         actor=world.manager, project=world.project, rag=Rag.AMBER, reason="Recovery plan agreed"
@@ -108,6 +111,8 @@ def test_override_wins_over_the_derived_rag_but_both_are_known(world, frozen_tod
 
 
 def test_dashboard_counts_due_soon_and_slippage(world, frozen_today):
+    """The dashboard counts open milestones due within 30 days (inclusive) and slipped ones, with
+    the largest slippage."""
     MilestoneFactory(project=world.project, owner=world.researcher, due_date=TODAY + 30 * DAY)
     MilestoneFactory(project=world.project, owner=world.researcher, due_date=TODAY + 31 * DAY)
     slipped = MilestoneFactory(
@@ -126,6 +131,7 @@ def test_dashboard_counts_due_soon_and_slippage(world, frozen_today):
 
 
 def test_members_see_their_projects_managers_their_programmes(world):
+    """Members see their projects; managers see every project of their programmes and no other."""
     assert set(selectors.project_list_visible_to(world.researcher)) == {world.project}
     assert set(selectors.project_list_visible_to(world.manager)) == {world.project}
     assert set(selectors.project_list_visible_to(world.other_manager)) == {world.other_project}
@@ -145,6 +151,7 @@ def test_a_non_member_sees_none_of_the_programme(world):
 
 
 def test_inactive_people_see_nothing(world):
+    """A deactivated person sees no milestones."""
     world.researcher.is_active = False
     world.researcher.save()
     assert not selectors.milestone_list_visible_to(world.researcher).exists()
@@ -156,6 +163,8 @@ def test_inactive_people_see_nothing(world):
 def test_my_work_lists_open_milestones_i_own_soonest_first_with_overdue_flagged(
     world, frozen_today, django_assert_max_num_queries
 ):
+    """My work lists the open milestones I own, soonest first, with overdue ones flagged, in one
+    query."""
     late = MilestoneFactory(
         project=world.project, owner=world.researcher, title="Late", due_date=TODAY - 3 * DAY
     )
@@ -180,6 +189,8 @@ def test_my_work_lists_open_milestones_i_own_soonest_first_with_overdue_flagged(
 
 
 def test_my_work_stays_one_query_as_milestones_grow(world, django_assert_max_num_queries):
+    """My work stays one query and is capped, with a link to the full list, however many milestones
+    I own."""
     for _ in range(30):
         MilestoneFactory(project=world.project, owner=world.researcher)
     with django_assert_max_num_queries(1):
@@ -189,6 +200,7 @@ def test_my_work_stays_one_query_as_milestones_grow(world, django_assert_max_num
 
 
 def test_my_work_is_empty_with_a_message(world):
+    """Someone who owns no open milestone gets an empty section with a message."""
     (section,) = selectors.my_work_sections(world.outsider)
     assert section["items"] == []
     assert section["empty"]

@@ -113,6 +113,7 @@ def test_project_create_by_a_manager_of_another_programme_is_refused(world):
 
 
 def test_project_dates_must_sit_inside_the_programme(world):
+    """A project running past the programme's end is refused beside the dates."""
     with pytest.raises(ValidationError) as caught:
         services.project_create(
             actor=world.manager,
@@ -140,6 +141,7 @@ def test_one_lead_per_institute(world, au_institute):
 
 
 def test_member_must_be_at_a_project_institute(world):
+    """Only people at the lead or a partner institute can join a project."""
     stranger = UserFactory(institute=InstituteFactory())
     with pytest.raises(ValidationError):
         services.project_member_add(
@@ -148,6 +150,7 @@ def test_member_must_be_at_a_project_institute(world):
 
 
 def test_member_who_owns_open_milestones_cannot_be_removed(world):
+    """A member who still owns open milestones cannot be removed."""
     membership = ProjectMembership.objects.get(project=world.project, user=world.researcher)
     with pytest.raises(ValidationError):
         services.project_member_remove(actor=world.manager, membership=membership)
@@ -166,6 +169,8 @@ def test_rag_override_needs_a_reason(world):
 
 
 def test_rag_override_records_who_when_and_why_and_can_be_cleared(world, frozen_today):
+    """An override records who, when and why; clearing it removes all three and is in
+    the history."""
     project = services.project_rag_override(
         actor=world.manager, project=world.project, rag=Rag.AMBER, reason="Partner compute late"
     )
@@ -180,6 +185,7 @@ def test_rag_override_records_who_when_and_why_and_can_be_cleared(world, frozen_
 
 
 def test_a_researcher_cannot_override_rag(world):
+    """Only a programme manager can override a project's RAG."""
     with pytest.raises(PermissionDenied):
         services.project_rag_override(
             actor=world.researcher, project=world.project, rag=Rag.GREEN, reason="Looks fine"
@@ -190,6 +196,7 @@ def test_a_researcher_cannot_override_rag(world):
 
 
 def test_milestone_baseline_is_the_first_due_date(world):
+    """A new milestone is planned and its baseline is its first due date."""
     milestone = _milestone(world)
     assert milestone.baseline_due_date == milestone.due_date == datetime.date(2027, 6, 30)
     assert milestone.status == MilestoneStatus.PLANNED
@@ -204,12 +211,14 @@ def test_due_date_outside_the_project_is_refused(world):
 
 
 def test_owner_must_be_a_project_member(world):
+    """A milestone's owner must be a member of its project."""
     with pytest.raises(ValidationError) as caught:
         _milestone(world, owner=world.outsider)
     assert "owner" in caught.value.error_dict
 
 
 def test_dependency_on_another_projects_milestone_is_refused(world):
+    """A dependency on another project's milestone is refused and nothing is saved."""
     with pytest.raises(ValidationError) as caught:
         _milestone(world, dependencies=[world.other_milestone])
     assert "same project" in caught.value.error_dict["dependencies"][0].message
@@ -237,6 +246,7 @@ def test_dependency_cycle_is_refused(world):
 
 
 def test_self_dependency_is_refused(world):
+    """A milestone cannot depend on itself."""
     a = _milestone(world, title="A")
     with pytest.raises(ValidationError):
         services.milestone_update(
@@ -252,6 +262,7 @@ def test_self_dependency_is_refused(world):
 
 
 def test_a_diamond_of_dependencies_is_not_a_cycle(world):
+    """Two paths to the same dependency are not a cycle."""
     a = _milestone(world, title="A")
     b = _milestone(world, title="B", dependencies=[a])
     c = _milestone(world, title="C", dependencies=[a])
@@ -260,6 +271,7 @@ def test_a_diamond_of_dependencies_is_not_a_cycle(world):
 
 
 def test_researcher_cannot_add_milestones(world):
+    """A researcher cannot add milestones."""
     with pytest.raises(PermissionDenied):
         _milestone(world, actor=world.researcher)
 
@@ -268,6 +280,8 @@ def test_researcher_cannot_add_milestones(world):
 
 
 def test_due_date_change_keeps_baseline_and_records_who_when_why(world, frozen_today):
+    """Each due-date change keeps the baseline and records old and new dates, who and why; slippage
+    is due minus baseline."""
     milestone = world.milestone
     services.milestone_change_due_date(
         actor=world.manager,
@@ -313,6 +327,7 @@ def test_due_date_change_without_a_reason_is_refused(world):
 
 
 def test_owner_cannot_move_their_own_due_date(world):
+    """Owners cannot move due dates; only programme managers can."""
     with pytest.raises(PermissionDenied):
         services.milestone_change_due_date(
             actor=world.researcher,
@@ -326,6 +341,8 @@ def test_owner_cannot_move_their_own_due_date(world):
 
 
 def test_owner_moves_planned_to_in_progress_to_done(world, frozen_today):
+    """The owner moves their milestone planned → in progress → done; the completion date is today
+    and history records who."""
     milestone = services.milestone_set_status(
         actor=world.researcher, milestone=world.milestone, status=MilestoneStatus.IN_PROGRESS
     )
@@ -341,6 +358,7 @@ def test_owner_moves_planned_to_in_progress_to_done(world, frozen_today):
 
 
 def test_a_member_who_does_not_own_it_cannot_change_its_status(world):
+    """A member who does not own a milestone cannot change its status."""
     with pytest.raises(PermissionDenied):
         services.milestone_set_status(
             actor=world.partner, milestone=world.milestone, status=MilestoneStatus.DONE
@@ -350,6 +368,7 @@ def test_a_member_who_does_not_own_it_cannot_change_its_status(world):
 
 
 def test_owner_cannot_cancel_only_a_manager_can(world):
+    """Cancelling is for programme managers, not owners."""
     with pytest.raises(PermissionDenied):
         services.milestone_set_status(
             actor=world.researcher, milestone=world.milestone, status=MilestoneStatus.CANCELLED
@@ -362,6 +381,7 @@ def test_owner_cannot_cancel_only_a_manager_can(world):
 
 
 def test_a_cancelled_milestone_cannot_be_marked_done(world):
+    """A cancelled milestone cannot go straight to done."""
     services.milestone_set_status(
         actor=world.manager, milestone=world.milestone, status=MilestoneStatus.CANCELLED
     )
@@ -373,6 +393,7 @@ def test_a_cancelled_milestone_cannot_be_marked_done(world):
 
 
 def test_reopening_a_done_milestone_clears_its_completion_date(world, frozen_today):
+    """Reopening a done milestone clears its completion date."""
     services.milestone_complete(actor=world.researcher, milestone=world.milestone)
     services.milestone_set_status(
         actor=world.manager, milestone=world.milestone, status=MilestoneStatus.IN_PROGRESS
@@ -424,6 +445,7 @@ def test_gate_follows_the_handover_apps_answer(world, monkeypatch):
 
 
 def test_ungated_milestone_does_not_consult_the_handover_app(world, monkeypatch):
+    """A milestone without the gate is marked done whatever the handover app says."""
     monkeypatch.setitem(sys.modules, "handover.selectors", types.ModuleType("handover.selectors"))
     services.milestone_complete(actor=world.researcher, milestone=world.milestone)
     world.milestone.refresh_from_db()
@@ -434,6 +456,7 @@ def test_ungated_milestone_does_not_consult_the_handover_app(world, monkeypatch)
 
 
 def test_calendar_reset_replaces_the_token(world):
+    """Resetting gives a new long random token."""
     first = services.calendar_feed_reset(user=world.researcher).token
     second = services.calendar_feed_reset(user=world.researcher).token
     assert first != second
@@ -462,6 +485,7 @@ def test_project_dates_cannot_shrink_past_its_milestones(world):
 
 
 def test_project_update_records_a_status_change_in_history(world):
+    """Editing a project records the change, its reason and who made it in the history."""
     services.project_update(
         actor=world.manager,
         project=world.project,

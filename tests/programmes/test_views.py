@@ -59,6 +59,7 @@ def test_every_page_of_the_programme_is_a_404_for_non_members(world, client):
 
 
 def test_lists_exports_and_feed_show_nothing_of_another_project(world, client):
+    """Lists and exports show an outsider nothing of a project they are not on."""
     _login(client, world.outsider)
     for name in ("programmes:programme_list", "programmes:milestone_list"):
         body = client.get(reverse(name)).content.decode()
@@ -70,6 +71,8 @@ def test_lists_exports_and_feed_show_nothing_of_another_project(world, client):
 
 
 def test_members_see_pages_but_not_manager_actions(world, client):
+    """A member sees the project but not the manager's actions, and no status form for others'
+    milestones."""
     _login(client, world.partner)
     response = client.get(reverse("programmes:project_detail", args=[world.project.code]))
     assert response.status_code == 200
@@ -96,6 +99,7 @@ def test_manager_pages_need_mfa(world, client, uk_institute):
 
 
 def test_signed_out_people_are_sent_to_sign_in(world, client):
+    """Signed-out people are sent to sign in."""
     response = client.get(reverse("programmes:programme_list"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
@@ -105,6 +109,7 @@ def test_signed_out_people_are_sent_to_sign_in(world, client):
 
 
 def test_manager_creates_a_programme_and_new_managers_get_the_role(world, client, au_institute):
+    """A manager creates a programme; managers named in it get the programme manager role."""
     au_manager = UserFactory(institute=au_institute, email="pm@au.example.org")
     _login(client, world.manager)
     response = client.post(
@@ -126,6 +131,7 @@ def test_manager_creates_a_programme_and_new_managers_get_the_role(world, client
 
 
 def test_programme_form_bad_input_shows_messages_and_saves_nothing(world, client):
+    """Bad programme input gets messages beside the fields and saves nothing."""
     _login(client, world.manager)
     response = client.post(
         reverse("programmes:programme_create"),
@@ -146,6 +152,8 @@ def test_programme_form_bad_input_shows_messages_and_saves_nothing(world, client
 
 
 def test_manager_creates_a_project(world, client):
+    """A manager creates a project (code upper-cased) and goes on to add members; history records
+    who."""
     _login(client, world.manager)
     response = client.post(
         reverse("programmes:project_create"),
@@ -197,6 +205,7 @@ def _milestone_post(world, **overrides):
 
 
 def test_manager_adds_a_milestone(world, client):
+    """A manager adds a milestone with a dependency; its baseline is its due date."""
     _login(client, world.manager)
     response = client.post(
         reverse("programmes:milestone_create", args=[world.project.code]),
@@ -220,6 +229,7 @@ def test_manager_adds_a_milestone(world, client):
 def test_milestone_form_bad_input_gets_a_message_beside_the_field(
     world, client, overrides, message
 ):
+    """Bad milestone input gets a message beside the field and saves nothing."""
     _login(client, world.manager)
     response = client.post(
         reverse("programmes:milestone_create", args=[world.project.code]),
@@ -233,6 +243,7 @@ def test_milestone_form_bad_input_gets_a_message_beside_the_field(
 
 
 def test_dependency_on_another_projects_milestone_is_refused_beside_the_field(world, client):
+    """A dependency on another project's milestone is refused beside the field."""
     _login(client, world.manager)
     response = client.post(
         reverse("programmes:milestone_create", args=[world.project.code]),
@@ -245,6 +256,7 @@ def test_dependency_on_another_projects_milestone_is_refused_beside_the_field(wo
 
 
 def test_a_cycle_through_the_edit_form_is_refused_beside_the_field(world, client):
+    """A cycle made through the edit form is refused beside the dependencies field."""
     later = MilestoneFactory(project=world.project, owner=world.researcher, title="Later")
     later.dependencies.add(world.milestone)
     _login(client, world.manager)
@@ -259,6 +271,7 @@ def test_a_cycle_through_the_edit_form_is_refused_beside_the_field(world, client
 
 
 def test_due_date_change_with_empty_reason_is_refused_beside_the_field(world, client):
+    """A due-date change without a reason is refused beside the reason and nothing moves."""
     _login(client, world.manager)
     response = client.post(
         reverse("programmes:milestone_due_date", args=[world.milestone.pk]),
@@ -273,6 +286,7 @@ def test_due_date_change_with_empty_reason_is_refused_beside_the_field(world, cl
 
 
 def test_due_date_change_is_shown_with_its_reason(world, client):
+    """The milestone page shows each due-date change with its reason and the slippage."""
     _login(client, world.manager)
     client.post(
         reverse("programmes:milestone_due_date", args=[world.milestone.pk]),
@@ -284,6 +298,8 @@ def test_due_date_change_is_shown_with_its_reason(world, client):
 
 
 def test_rag_override_without_reason_is_refused_and_with_one_is_shown(world, client):
+    """An override without a reason is refused; with one, the reason shows beside the RAG on the
+    project page and dashboard."""
     _login(client, world.manager)
     url = reverse("programmes:project_rag", args=[world.project.code])
     response = client.post(url, {"rag": "red", "reason": ""})
@@ -298,6 +314,7 @@ def test_rag_override_without_reason_is_refused_and_with_one_is_shown(world, cli
 
 
 def test_owner_marks_their_milestone_done(world, client, frozen_today):
+    """The owner marks their milestone done from its status page."""
     _login(client, world.researcher)
     url = reverse("programmes:milestone_status", args=[world.milestone.pk])
     assert client.get(url).status_code == 200
@@ -308,6 +325,7 @@ def test_owner_marks_their_milestone_done(world, client, frozen_today):
 
 
 def test_owner_is_not_offered_cancel(world, client):
+    """The owner's status form does not accept cancel."""
     _login(client, world.researcher)
     response = client.post(
         reverse("programmes:milestone_status", args=[world.milestone.pk]), {"status": "cancelled"}
@@ -318,6 +336,8 @@ def test_owner_is_not_offered_cancel(world, client):
 
 
 def test_gated_milestone_refusal_is_shown_beside_the_status(world, client):
+    """Marking a gated milestone done without an acknowledged handover is refused beside
+    the status."""
     world.milestone.requires_partner_handover = True
     world.milestone.save()
     _login(client, world.researcher)
@@ -332,6 +352,7 @@ def test_gated_milestone_refusal_is_shown_beside_the_status(world, client):
 
 
 def test_members_page_adds_a_lead_and_refuses_a_second_one(world, client, au_institute):
+    """A second lead from the same institute is refused beside the role; a researcher is added."""
     _login(client, world.manager)
     url = reverse("programmes:project_members", args=[world.project.code])
     newcomer = UserFactory(institute=au_institute, email="second.lead@au.example.org")
@@ -344,6 +365,8 @@ def test_members_page_adds_a_lead_and_refuses_a_second_one(world, client, au_ins
 
 
 def test_project_page_shows_timeline_members_and_activity(world, client, frozen_today):
+    """The project page shows a month-by-month timeline with today, dependency warnings, members and
+    recent activity."""
     dep = MilestoneFactory(
         project=world.project,
         owner=world.researcher,
@@ -441,6 +464,7 @@ def test_query_counts_do_not_grow_with_rows(
 
 
 def test_dashboard_query_count_is_pinned(world, client, django_assert_max_num_queries):
+    """The dashboard with 80 milestones stays within its pinned query count and paginates."""
     _grow(world, 20)
     _login(client, world.manager)
     with django_assert_max_num_queries(14):
@@ -450,6 +474,7 @@ def test_dashboard_query_count_is_pinned(world, client, django_assert_max_num_qu
 
 
 def test_milestone_list_filters_sorts_and_paginates(world, client, frozen_today):
+    """The milestone list filters by RAG, owner, status and due range, sorts, and paginates."""
     _grow(world, 12)
     _login(client, world.researcher)
     url = reverse("programmes:milestone_list")
@@ -492,6 +517,7 @@ def test_moving_a_milestone_before_its_dependency_saves_with_a_warning(world, cl
 
 
 def test_column_headers_sort_the_filtered_list(world, client, frozen_today):
+    """Column headers keep the filters and sort the list."""
     _grow(world, 3)
     _login(client, world.manager)
     response = client.get(reverse("programmes:milestone_list") + "?status=planned&sort=due")
@@ -504,6 +530,7 @@ def test_column_headers_sort_the_filtered_list(world, client, frozen_today):
 
 
 def test_manager_edits_a_programme(world, client, au_institute):
+    """A manager edits a programme and is warned about an institute without a manager."""
     _login(client, world.manager)
     url = reverse("programmes:programme_edit", args=[world.programme.pk])
     page = client.get(url).content.decode()
