@@ -295,8 +295,10 @@ class MilestoneFilter(django_filters.FilterSet):
     programme = django_filters.NumberFilter(
         field_name="project__programme_id", widget=forms.HiddenInput
     )
-    project = django_filters.ChoiceFilter(field_name="project__code", empty_label="Any project")
-    owner = django_filters.ChoiceFilter(field_name="owner_id", empty_label="Anyone")
+    project = django_filters.ChoiceFilter(
+        field_name="project__code", label="Project", empty_label="Any project"
+    )
+    owner = django_filters.ChoiceFilter(field_name="owner_id", label="Owner", empty_label="Anyone")
     institute = django_filters.ChoiceFilter(
         field_name="owner__institute__code", label="Owner’s institute", empty_label="Any"
     )
