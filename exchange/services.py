@@ -280,6 +280,15 @@ def application_create(
 
         if not opportunity_list_open_to(applicant).filter(pk=opportunity.pk).exists():
             raise ValidationError("This opportunity is not open for applications.")
+        if (
+            Application.objects.filter(applicant=applicant, opportunity=opportunity)
+            .exclude(status__in=Application.FINAL)
+            .exists()
+        ):
+            raise ValidationError(
+                "You have already applied for this opportunity: open your application from "
+                "your list of applications."
+            )
         host_institute = opportunity.host_institute
         programme = opportunity.programme
     else:
