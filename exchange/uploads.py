@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,9 +43,7 @@ def check_upload(upload: UploadedFile, *, allowed: dict[str, set[str]], what: st
     if upload.size is None or upload.size == 0:
         raise ValidationError(f"The selected {what} is empty.")
     if upload.size > limit:
-        raise ValidationError(
-            f"The selected {what} must be smaller than {limit // (1024 * 1024)} MB."
-        )
+        raise ValidationError(f"The selected {what} must be smaller than {filesizeformat(limit)}.")
     ending = PurePath(name).suffix.lower()
     if not any(ending in endings for endings in allowed.values()):
         raise ValidationError(f"The selected {what} must be a {_describe(allowed)} file.")
