@@ -32,6 +32,11 @@ from .uploads import attachment_response
 PAGE_SIZE = 20
 
 
+def _posted(request):
+    """The submitted data, even when empty: an empty POST must still be validated."""
+    return request.POST if request.method == "POST" else None
+
+
 def _page(request, queryset, param: str = "page"):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
 
@@ -89,7 +94,7 @@ def opportunity_detail(request, pk: int):
 
 @manager_required
 def opportunity_create(request):
-    form = OpportunityForm(request.POST or None, manager=request.user)
+    form = OpportunityForm(_posted(request), manager=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -112,7 +117,7 @@ def opportunity_create(request):
 @manager_required
 def opportunity_edit(request, pk: int):
     opportunity = get_object_or_404(selectors.opportunity_list_managed_by(request.user), pk=pk)
-    form = OpportunityForm(request.POST or None, instance=opportunity, manager=request.user)
+    form = OpportunityForm(_posted(request), instance=opportunity, manager=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -196,7 +201,7 @@ def _save_application(request, form, *, application=None, opportunity=None):
 @mfa_enforced
 def application_create(request, pk: int):
     opportunity = get_object_or_404(selectors.opportunity_list_open_to(request.user), pk=pk)
-    form = ApplicationForm(request.POST or None, request.FILES or None, applicant=request.user)
+    form = ApplicationForm(_posted(request), request.FILES or None, applicant=request.user)
     if request.method == "POST" and form.is_valid():
         application = _save_application(request, form, opportunity=opportunity)
         if application is not None:
@@ -208,7 +213,7 @@ def application_create(request, pk: int):
 
 @mfa_enforced
 def application_create_open(request):
-    form = OpenApplicationForm(request.POST or None, request.FILES or None, applicant=request.user)
+    form = OpenApplicationForm(_posted(request), request.FILES or None, applicant=request.user)
     if not form.fields["host_institute"].queryset.exists():
         raise Http404
     if request.method == "POST" and form.is_valid():
@@ -229,7 +234,7 @@ def application_edit(request, pk: int):
         )
         return redirect(application)
     form = ApplicationForm(
-        request.POST or None, request.FILES or None, instance=application, applicant=request.user
+        _posted(request), request.FILES or None, instance=application, applicant=request.user
     )
     if request.method == "POST" and form.is_valid():
         saved = _save_application(request, form, application=application)
@@ -364,7 +369,7 @@ def application_action(request, pk: int, action: str):
         raise Http404
     application = selectors.application_detail_for(user=request.user, pk=pk)
     service, heading, label, required, success = APPLICATION_ACTIONS[action]
-    form = ReasonForm(request.POST or None, label=label, required=required)
+    form = ReasonForm(_posted(request), label=label, required=required)
     allowed = action in selectors.application_actions_for(
         user=request.user, application=application
     )
@@ -397,7 +402,7 @@ def application_accept(request, pk: int):
     allowed = "accept" in selectors.application_actions_for(
         user=request.user, application=application
     )
-    form = AcceptForm(request.POST or None, application=application, manager=request.user)
+    form = AcceptForm(_posted(request), application=application, manager=request.user)
     if request.method == "POST" and allowed and form.is_valid():
         data = form.cleaned_data
         try:
@@ -476,7 +481,7 @@ def checklist_item_update(request, pk: int, item_pk: int):
         pk=item_pk,
     )
     item.secondment = secondment
-    form = ChecklistItemForm(request.POST or None, request.FILES or None, instance=item)
+    form = ChecklistItemForm(_posted(request), request.FILES or None, instance=item)
     editable = secondment.status in Secondment.LIVE
     if request.method == "POST" and editable and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "evidence_upload"}
@@ -524,7 +529,7 @@ def secondment_dates(request, pk: int):
     if "dates" not in selectors.secondment_actions_for(user=request.user, secondment=secondment):
         raise Http404
     form = DateChangeForm(
-        request.POST or None,
+        _posted(request),
         initial={"start_date": secondment.start_date, "end_date": secondment.end_date},
     )
     if request.method == "POST" and form.is_valid():
@@ -551,7 +556,7 @@ def secondment_end_early(request, pk: int):
         user=request.user, secondment=secondment
     ):
         raise Http404
-    form = EndEarlyForm(request.POST or None)
+    form = EndEarlyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.secondment_end_early(
@@ -574,7 +579,7 @@ def secondment_cancel(request, pk: int):
     secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
     if "cancel" not in selectors.secondment_actions_for(user=request.user, secondment=secondment):
         raise Http404
-    form = ReasonForm(request.POST or None, label="Why is the secondment cancelled?", required=True)
+    form = ReasonForm(_posted(request), label="Why is the secondment cancelled?", required=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.secondment_cancel(
@@ -600,7 +605,7 @@ def secondment_supervisor(request, pk: int):
     ):
         raise Http404
     form = SupervisorForm(
-        request.POST or None,
+        _posted(request),
         secondment=secondment,
         initial={"host_supervisor": secondment.host_supervisor_id},
     )
@@ -647,7 +652,7 @@ def secondment_step(request, pk: int, action: str):
 def _report_view(request, pk, *, form_class, service, attr, template, success, may_submit):
     secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
     existing = getattr(secondment, attr, None)
-    form = form_class(request.POST or None)
+    form = form_class(_posted(request))
     allowed = existing is None and may_submit(request.user, secondment)
     if request.method == "POST" and allowed and form.is_valid():
         try:
