@@ -469,3 +469,50 @@ def secondment_actions_for(*, user: User, secondment: Secondment) -> list[str]:
     if user_manages_programme(user=user, programme=secondment.programme):
         actions.append("supervisor")
     return actions
+
+
+# --- history ---------------------------------------------------------------------------
+
+HISTORY_LIMIT = 25
+
+
+def change_history(obj, *, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """Who changed what and when, newest first, from the record's audit history.
+
+    One query: the records are loaded once and compared in memory.
+    """
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    model = type(obj)
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(entries) == limit:
+            break
+        if older is None:
+            if len(records) > limit:
+                break  # the oldest loaded record is only there to compare against
+            changes = ["Created"]
+        else:
+            delta = newer.diff_against(older)
+            changes = []
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                label = str(field.verbose_name).capitalize()
+                if getattr(field, "choices", None):
+                    lookup = dict(field.choices)
+                    old, new = (
+                        lookup.get(change.old, change.old),
+                        lookup.get(change.new, change.new),
+                    )
+                else:
+                    old, new = change.old, change.new
+                if field.is_relation:
+                    changes.append(f"{label} changed")
+                else:
+                    changes.append(f"{label}: {old or 'blank'} → {new or 'blank'}")
+        if changes:
+            entries.append(
+                {"at": newer.history_date, "who": newer.history_user, "changes": changes}
+            )
+    return entries

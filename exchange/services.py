@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Institute, User
 from notifications.services import notify
@@ -702,7 +703,8 @@ def checklist_generate(*, secondment: Secondment) -> list[ChecklistItem]:
         if t.kind == ItemKind.VISA and secondment.direction == Direction.UK_TO_AU:
             item.visa_route = VisaRoute.AU_403
         items.append(item)
-    return ChecklistItem.objects.bulk_create(items)
+    # With history, so each item's audit trail starts at its creation.
+    return bulk_create_with_history(items, ChecklistItem)
 
 
 def _secondment_set_status(secondment: Secondment, status: str, reason: str = "") -> None:
@@ -858,7 +860,7 @@ def secondment_change_dates(
     open_items = list(secondment.checklist_items.exclude(status__in=ChecklistItem.CLOSED))
     for item in open_items:
         item.due_date = _due_date(item.due_anchor, item.due_offset_days, start_date, end_date)
-    ChecklistItem.objects.bulk_update(open_items, ["due_date"])
+    bulk_update_with_history(open_items, ChecklistItem, ["due_date"], default_user=actor)
     return change
 
 
@@ -875,9 +877,11 @@ def secondment_set_host_supervisor(
         )
     secondment.host_supervisor = host_supervisor
     secondment.save(update_fields=["host_supervisor"])
-    secondment.checklist_items.filter(owner_party=Party.HOST).exclude(
+    for item in secondment.checklist_items.filter(owner_party=Party.HOST).exclude(
         status__in=ChecklistItem.CLOSED
-    ).update(owner=host_supervisor)
+    ):
+        item.owner = host_supervisor
+        item.save(update_fields=["owner", "updated_at"])
     return secondment
 
 
@@ -1067,9 +1071,12 @@ def checklist_evidence_add(
 
 
 def _close_report_item(secondment: Secondment, kind: str, actor: User) -> None:
-    secondment.checklist_items.filter(kind=kind).exclude(status__in=ChecklistItem.CLOSED).update(
-        status=ChecklistItem.Status.DONE, completed_at=timezone.now(), completed_by=actor
-    )
+    for item in secondment.checklist_items.filter(kind=kind).exclude(
+        status__in=ChecklistItem.CLOSED
+    ):
+        item.status = ChecklistItem.Status.DONE
+        item.completed_at, item.completed_by = timezone.now(), actor
+        item.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
 
 
 REVIEW_FIELDS = (

@@ -468,6 +468,7 @@ def secondment_detail(request, pk: int):
             "midpoint_review": getattr(secondment, "midpoint_review", None),
             "return_report": getattr(secondment, "return_report", None),
             "is_party": selectors.secondment_is_party(user=request.user, secondment=secondment),
+            "history": selectors.change_history(secondment),
         },
     )
 
@@ -508,6 +509,7 @@ def checklist_item_update(request, pk: int, item_pk: int):
             "editable": editable,
             "evidence": item.evidence.select_related("uploaded_by"),
             "clearance_ok": services.clearance_meets_requirement(item),
+            "history": selectors.change_history(item),
         },
     )
 

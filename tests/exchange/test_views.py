@@ -524,3 +524,21 @@ def test_a_draft_is_invisible_to_the_line_manager_until_submitted(world):
     url = application.get_absolute_url()
     assert client_for(world.uk_manager).get(url).status_code == 404
     assert client_for(world.au_pm).get(url).status_code == 404
+
+
+def test_the_item_and_secondment_pages_show_who_changed_what(world):
+    _, secondment = world.accepted()
+    item = secondment.checklist_items.get(key="travel")
+    client = client_for(world.uk_staff)
+    url = reverse("exchange:checklist_item_update", args=[secondment.pk, item.pk])
+    client.post(url, {"status": "done", "notes": "Booked"})
+    history = client.get(url).context["history"]
+    assert history[0]["who"] == world.uk_staff
+    assert "Status: Not started → Done" in history[0]["changes"]
+    assert history[-1]["changes"] == ["Created"]
+    client_for(world.uk_manager).post(
+        reverse("exchange:secondment_dates", args=[secondment.pk]),
+        {"start_date": "2026-10-01", "end_date": "2027-05-01", "reason": "More"},
+    )
+    body = client.get(secondment.get_absolute_url()).content.decode()
+    assert "End date: 2027-04-01 → 2027-05-01" in body
