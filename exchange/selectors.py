@@ -6,6 +6,8 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from accounts.models import Institute, User
 from programmes.models import Programme
@@ -474,6 +476,28 @@ def secondment_actions_for(*, user: User, secondment: Secondment) -> list[str]:
 # --- history ---------------------------------------------------------------------------
 
 HISTORY_LIMIT = 25
+# Bookkeeping that the history's own "when" and "who" already say.
+HISTORY_HIDDEN = ["completed_at", "completed_by", "status_changed_at", "updated_at"]
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "blank"
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, datetime.date):
+        return date_format(value, "j M Y")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _describe_change(model, change) -> str:
+    field = model._meta.get_field(change.field)
+    label = capfirst(str(field.verbose_name))
+    if field.is_relation:
+        return f"{label} changed"
+    return f"{label}: {_display(field, change.old)} → {_display(field, change.new)}"
 
 
 def change_history(obj, *, limit: int = HISTORY_LIMIT) -> list[dict]:
@@ -494,23 +518,8 @@ def change_history(obj, *, limit: int = HISTORY_LIMIT) -> list[dict]:
                 break  # the oldest loaded record is only there to compare against
             changes = ["Created"]
         else:
-            delta = newer.diff_against(older)
-            changes = []
-            for change in delta.changes:
-                field = model._meta.get_field(change.field)
-                label = str(field.verbose_name).capitalize()
-                if getattr(field, "choices", None):
-                    lookup = dict(field.choices)
-                    old, new = (
-                        lookup.get(change.old, change.old),
-                        lookup.get(change.new, change.new),
-                    )
-                else:
-                    old, new = change.old, change.new
-                if field.is_relation:
-                    changes.append(f"{label} changed")
-                else:
-                    changes.append(f"{label}: {old or 'blank'} → {new or 'blank'}")
+            delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN)
+            changes = [_describe_change(model, change) for change in delta.changes]
         if changes:
             entries.append(
                 {"at": newer.history_date, "who": newer.history_user, "changes": changes}

@@ -541,4 +541,4 @@ def test_the_item_and_secondment_pages_show_who_changed_what(world):
         {"start_date": "2026-10-01", "end_date": "2027-05-01", "reason": "More"},
     )
     body = client.get(secondment.get_absolute_url()).content.decode()
-    assert "End date: 2027-04-01 → 2027-05-01" in body
+    assert "End date: 1 Apr 2027 → 1 May 2027" in body
