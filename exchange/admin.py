@@ -3,6 +3,7 @@ as actions that run them with the signed-in admin as the actor."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -21,6 +22,23 @@ from .models import (
 )
 
 
+class InstituteScopedAdmin(SimpleHistoryAdmin):
+    """Institute admins see their own institute's exchange records; superusers see all."""
+
+    institute_paths: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if not request.user.institute_id:
+            return queryset.none()
+        condition = Q()
+        for path in self.institute_paths:
+            condition |= Q(**{path: request.user.institute_id})
+        return queryset.filter(condition).distinct()
+
+
 def _run_each(modeladmin, request, queryset, service, done: str, **kwargs):
     ok = 0
     for obj in queryset:
@@ -36,7 +54,9 @@ def _run_each(modeladmin, request, queryset, service, done: str, **kwargs):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(SimpleHistoryAdmin):
+class OpportunityAdmin(InstituteScopedAdmin):
+    institute_paths = ("host_institute",)
+    list_select_related = ["host_institute"]
     list_display = ["title", "host_institute", "team", "status", "closing_date", "places"]
     list_filter = ["status", "host_institute", "programme", "required_clearance"]
     search_fields = ["title", "team", "location", "description"]
@@ -66,7 +86,9 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(InstituteScopedAdmin):
+    institute_paths = ("home_institute", "host_institute")
+    list_select_related = ["applicant", "opportunity", "host_institute"]
     list_display = [
         "__str__",
         "status",
@@ -129,7 +151,9 @@ class DateChangeInline(admin.TabularInline):
 
 
 @admin.register(Secondment)
-class SecondmentAdmin(SimpleHistoryAdmin):
+class SecondmentAdmin(InstituteScopedAdmin):
+    institute_paths = ("home_institute", "host_institute")
+    list_select_related = ["secondee", "host_supervisor"]
     list_display = [
         "secondee",
         "title",
@@ -186,7 +210,9 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(SimpleHistoryAdmin):
+class ChecklistItemAdmin(InstituteScopedAdmin):
+    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+    list_select_related = ["secondment__secondee", "owner"]
     list_display = ["title", "secondment", "owner", "status", "mandatory", "due_date"]
     list_filter = ["status", "kind", "owner_party", "mandatory", "secondment__direction"]
     search_fields = ["title", "secondment__secondee__email", "owner__email"]
@@ -220,7 +246,8 @@ class ChecklistTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MidpointReview)
-class MidpointReviewAdmin(SimpleHistoryAdmin):
+class MidpointReviewAdmin(InstituteScopedAdmin):
+    institute_paths = ("secondment__home_institute", "secondment__host_institute")
     list_display = ["secondment", "progress", "submitted_by", "submitted_at"]
     list_filter = ["progress"]
     search_fields = ["secondment__secondee__email", "secondment__title"]
@@ -228,7 +255,8 @@ class MidpointReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReturnReport)
-class ReturnReportAdmin(SimpleHistoryAdmin):
+class ReturnReportAdmin(InstituteScopedAdmin):
+    institute_paths = ("secondment__home_institute", "secondment__host_institute")
     list_display = ["secondment", "would_recommend", "submitted_by", "submitted_at"]
     list_filter = ["would_recommend"]
     search_fields = ["secondment__secondee__email", "secondment__title"]

@@ -69,7 +69,6 @@ def opportunity_list(request):
             "filter": filterset,
             "page": page,
             "query": _query_without(request, "page"),
-            "is_manager": selectors.programmes_managed_by(request.user).exists(),
         },
     )
 

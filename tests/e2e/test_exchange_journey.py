@@ -9,7 +9,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from exchange.models import Application, Secondment
+from exchange.checklist_defaults import install_default_templates
+from exchange.models import Application, ChecklistTemplate, ChecklistTemplateItem, Secondment
 from exchange.services import add_months
 from tests.exchange.factories import PDF_BYTES, OpportunityFactory, ProgrammeFactory
 from tests.factories import DEFAULT_PASSWORD, InstituteFactory, UserFactory, enable_totp
@@ -39,6 +40,8 @@ def iso(day: datetime.date) -> str:
 
 
 def test_uk_researcher_to_australia_from_application_to_ready(page, live_server, assert_accessible):
+    # Transactional tests flush the tables, including the templates the migration installed.
+    install_default_templates(ChecklistTemplate, ChecklistTemplateItem)
     uk = InstituteFactory(uk=True, domains=["aisi.example.gov.uk"])
     au = InstituteFactory(au=True, domains=["aisi.example.gov.au"])
     researcher = UserFactory(

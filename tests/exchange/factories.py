@@ -6,7 +6,8 @@ import factory
 
 from accounts.models import Role
 from exchange import services
-from exchange.models import Application, Opportunity
+from exchange.checklist_defaults import install_default_templates
+from exchange.models import Application, ChecklistTemplate, ChecklistTemplateItem, Opportunity
 from programmes.models import Programme
 from tests.factories import InstituteFactory, UserFactory, enable_totp
 
@@ -71,6 +72,8 @@ class World:
     """Two partner institutes in one programme, a third outside it, and one person per role."""
 
     def __init__(self):
+        # A transactional test elsewhere may have flushed the migration's templates.
+        install_default_templates(ChecklistTemplate, ChecklistTemplateItem)
         self.uk = InstituteFactory(uk=True)
         self.au = InstituteFactory(au=True)
         self.other = InstituteFactory(code="NZ-AI", name="Elsewhere AI", country="NZL")

@@ -77,3 +77,25 @@ def test_the_admin_publish_action_uses_the_service(world, admin_client_mfa):
 def test_statuses_are_read_only_in_the_admin():
     for model in (Opportunity, Secondment):
         assert "status" in site._registry[model].readonly_fields
+
+
+def test_an_institute_admin_sees_only_their_institutes_records(world):
+    """An admin at a third institute sees no UK–AU exchange records."""
+    from django.contrib.auth.models import Permission
+
+    world.accepted()
+    admin = UserFactory(institute=world.other, is_staff=True)
+    admin.user_permissions.set(Permission.objects.filter(content_type__app_label="exchange"))
+    enable_totp(admin)
+    client = Client()
+    client.force_login(admin)
+    for model in ("opportunity", "application", "secondment", "checklistitem"):
+        response = client.get(reverse(f"admin:exchange_{model}_changelist"))
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0, model
+    uk_admin = UserFactory(institute=world.uk, is_staff=True)
+    uk_admin.user_permissions.set(Permission.objects.filter(content_type__app_label="exchange"))
+    enable_totp(uk_admin)
+    client.force_login(uk_admin)
+    response = client.get(reverse("admin:exchange_secondment_changelist"))
+    assert response.context["cl"].result_count == 1
