@@ -242,7 +242,17 @@ def application_edit(request, pk: int):
     return render(
         request,
         "exchange/application_form.html",
-        {"form": form, "application": application, "opportunity": application.opportunity},
+        {
+            "form": form,
+            "application": application,
+            "opportunity": application.opportunity,
+            "return_event": application.events.filter(to_status=Application.Status.RETURNED)
+            .select_related("actor")
+            .order_by("-at", "-pk")
+            .first()
+            if application.status == Application.Status.RETURNED
+            else None,
+        },
     )
 
 

@@ -95,7 +95,7 @@ def test_list_page_queries_do_not_grow_with_rows(
     add_rows(world, 12, 3)
     large = count_queries(client, url)
     assert large == small, f"{url}: {small} queries with few rows, {large} with many"
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         client.get(url)
 
 

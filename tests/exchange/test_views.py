@@ -542,3 +542,38 @@ def test_the_item_and_secondment_pages_show_who_changed_what(world):
     )
     body = client.get(secondment.get_absolute_url()).content.decode()
     assert "End date: 1 Apr 2027 → 1 May 2027" in body
+
+
+def test_a_returned_application_shows_the_comment_and_is_resubmitted(world):
+    from exchange import services
+
+    application = world.submitted()
+    services.application_return(
+        application=application, actor=world.uk_manager, reason="Add the team name."
+    )
+    client = client_for(world.uk_staff)
+    url = reverse("exchange:application_edit", args=[application.pk])
+    page = client.get(url)
+    assert "Add the team name." in page.content.decode()
+    assert "Returned for changes by" in page.content.decode()
+    response = client.post(
+        url, {**form_data(world, cv_upload=None, offer_to_host="Team: Evals"), "submit": "1"}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.offer_to_host == "Team: Evals"
+    assert application.cv_name == "cv.pdf"
+
+
+def test_withdrawing_through_the_page_and_then_nothing_more(world):
+    application = world.submitted()
+    client = client_for(world.uk_staff)
+    client.post(
+        reverse("exchange:application_action", args=[application.pk, "withdraw"]),
+        {"reason": "Changed my plans"},
+    )
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+    assert client.get(application.get_absolute_url()).context["actions"] == []
+    response = client.get(reverse("exchange:application_edit", args=[application.pk]))
+    assert response.status_code == 302
