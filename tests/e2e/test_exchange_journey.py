@@ -211,3 +211,68 @@ def test_uk_researcher_to_australia_from_application_to_ready(page, live_server,
     assert_accessible(page)
     secondment.refresh_from_db()
     assert secondment.status == "ready"
+
+
+def test_every_other_exchange_page_passes_axe(page, live_server, assert_accessible):
+    """The pages the journey does not pass through, each seen by someone who may use it,
+    with a form error shown where the page has a form."""
+    from exchange import services
+    from tests.exchange.factories import World
+
+    world = World()
+    application, secondment = world.accepted()
+    services.checklist_item_update(
+        item=secondment.checklist_items.get(key="travel"),
+        actor=world.uk_staff,
+        status="done",
+        notes="Booked",
+    )
+    returned = world.submitted(applicant=world.au_staff)
+    Secondment.objects.filter(pk=secondment.pk).update(status="active")
+    induction = secondment.checklist_items.get(key="induction")
+    clearance = secondment.checklist_items.get(key="clearance")
+    s = secondment.pk
+    visits = {
+        world.au_pm: [
+            "/exchanges/opportunities/manage/",
+            "/exchanges/opportunities/new/",
+            f"/exchanges/opportunities/{world.au_opportunity.pk}/",
+            f"/exchanges/opportunities/{world.au_opportunity.pk}/edit/",
+            "/exchanges/applications/",
+            "/exchanges/secondments/",
+            f"/exchanges/secondments/{s}/supervisor/",
+        ],
+        world.au_manager: [
+            f"/exchanges/applications/{returned.pk}/",
+            f"/exchanges/applications/{returned.pk}/return/",
+            f"/exchanges/applications/{returned.pk}/decline/",
+        ],
+        world.uk_manager: [
+            f"/exchanges/secondments/{s}/dates/",
+            f"/exchanges/secondments/{s}/end-early/",
+            f"/exchanges/secondments/{s}/midpoint-review/",
+        ],
+        world.uk_staff: [
+            "/exchanges/applications/open/",
+            f"/exchanges/applications/{application.pk}/",
+            f"/exchanges/applications/{application.pk}/withdraw/",
+            f"/exchanges/secondments/{s}/items/{induction.pk}/",
+            f"/exchanges/secondments/{s}/items/{clearance.pk}/",
+            f"/exchanges/secondments/{s}/return-report/",
+        ],
+    }
+    page.goto("/accounts/login/")
+    for user, urls in visits.items():
+        sign_in_with_cookie(page, user)
+        for url in urls:
+            page.goto(url)
+            assert page.locator("h1").count() == 1, url
+            assert_accessible(page)
+            submit = page.locator("main form[method=post] button[type=submit]")
+            if "/items/" not in url and submit.count() and "/opportunities/" not in url:
+                # Post the form empty: the error summary and field errors are checked too.
+                submit.first.click()
+                page.wait_for_load_state()
+                if page.url.endswith(url):  # refused, not saved: the errors are shown
+                    assert page.locator(".govuk-error-summary").count() == 1, url
+                assert_accessible(page)
