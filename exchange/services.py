@@ -544,6 +544,8 @@ def application_accept(
         application.programme = programme
     opportunity = application.opportunity
     if opportunity is not None:
+        # Locked so that two acceptances cannot both take the last place.
+        Opportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
         taken = opportunity.applications.filter(status=S.ACCEPTED).count()
         if taken >= opportunity.places:
             raise ValidationError(
