@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from notifications.models import Notification
 from programmes.models import Programme
@@ -48,12 +49,25 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "programmes.Milestone"
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")
     owner = factory.SubFactory(UserFactory)
     due_date = datetime.date(2026, 12, 31)
     baseline_due_date = factory.SelfAttribute("due_date")
+
+    @factory.post_generation
+    def owner_is_member(self, create, extracted, **kwargs):
+        """Owners are project members, as the programmes app requires to see it."""
+        from programmes.models import ProjectMembership
+
+        if create and extracted is not False:
+            ProjectMembership.objects.get_or_create(
+                project=self.project,
+                user=self.owner,
+                defaults={"institute": self.owner.institute or self.project.lead_institute},
+            )
 
 
 class SecondmentFactory(factory.django.DjangoModelFactory):
@@ -106,3 +120,5 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         UserFactory, institute=factory.LazyFunction(lambda: InstituteFactory(uk=True))
     )
     status = "submitted"
+    status_changed_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.SelfAttribute("status_changed_at")
