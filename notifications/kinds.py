@@ -148,6 +148,20 @@ KINDS: dict[str, Kind] = {
             EVENT,
         ),
         Kind(
+            "handover_withdrawn",
+            "Handover withdrawn",
+            "The sender withdrew documents they had handed over to you.",
+            EVENT,
+        ),
+        Kind(
+            "handover_integrity_failed",
+            "Handover failed its integrity check",
+            "A document in a handover no longer matches the checksum recorded when it was sent.",
+            EVENT,
+            mandatory_reason="A file that changed after it was sent may have been tampered "
+            "with; the people responsible must always know.",
+        ),
+        Kind(
             "handover_queried",
             "Handover queried",
             "A recipient queried documents you sent, with the reason.",

@@ -141,8 +141,10 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         constraints = [
+            # Integer columns first: the scan probes this index once per due row, and
+            # integer comparisons are far cheaper than collated text ones.
             models.UniqueConstraint(
-                fields=["kind", "content_type", "object_id", "recipient", "window"],
+                fields=["object_id", "recipient", "content_type", "kind", "window"],
                 name="reminder_once_per_window",
             ),
             models.UniqueConstraint(
