@@ -109,6 +109,8 @@ def inspect_upload(uploaded) -> UploadFacts:
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
+                if filetype.guess(head) is not None:
+                    raise _wrong_content(name) from None
                 raise ValidationError(
                     f"The file {name} is not UTF-8 text. Save it as UTF-8 and upload it again.",
                     code="encoding",
