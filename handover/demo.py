@@ -79,7 +79,8 @@ def sample_docx(text: str = "Exchange Portal sample document") -> bytes:
 
 
 def sample_csv(rows: int = 5) -> bytes:
-    lines = ["model,task,score"] + [f"model-{n},evaluation-{n % 3},{0.5 + n / 100:.2f}" for n in range(rows)]
+    lines = ["model,task,score"]
+    lines += [f"model-{n},evaluation-{n % 3},{0.5 + n / 100:.2f}" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -189,7 +190,7 @@ def _handover(
 
 def seed(*, stdout) -> None:
     people = {u.email: u for u in User.objects.select_related("institute")}
-    if not Institute.objects.filter(code__in=["UK-AISI", "AU-AISI"]).count() == 2:
+    if Institute.objects.filter(code__in=["UK-AISI", "AU-AISI"]).count() != 2:
         stdout.write("Handover: demo institutes missing; skipped.")
         return
     documents = {}
