@@ -102,6 +102,23 @@ class HandoverItemInline(admin.TabularInline):
     model = HandoverItem
     extra = 0
     raw_id_fields = ["version"]
+    fields = ["version", "file_name", "size", "sha256"]
+    readonly_fields = ["file_name", "size", "sha256"]
+
+    @admin.display(description="file")
+    def file_name(self, obj):
+        return obj.version.original_name if obj.pk else ""
+
+    @admin.display(description="bytes")
+    def size(self, obj):
+        return obj.version.size if obj.pk else ""
+
+    @admin.display(description="SHA-256")
+    def sha256(self, obj):
+        return obj.version.sha256 if obj.pk else ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version")
 
     def has_change_permission(self, request, obj=None):
         return (

@@ -1,0 +1,73 @@
+"""The admin: documents, versions (read-only facts), handovers with items, events read-only."""
+
+import pytest
+from django.urls import reverse
+
+from handover.models import AccessEvent, CustodyEvent, DocumentVersion
+from tests.factories import UserFactory, enable_totp
+
+from .factories import make_document, make_handover, people
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    cast = people()
+    document = make_document(cast["uk_sender"])
+    handover = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
+    admin = UserFactory(institute=cast["uk"], is_staff=True, is_superuser=True)
+    enable_totp(admin)
+    client.force_login(admin)
+    return client, document, handover
+
+
+def test_admin_pages_list_and_show_handover_records(admin_client):
+    """Every handover admin page opens, with history for documents and handovers."""
+    client, document, handover = admin_client
+    version = document.versions.get()
+    event = CustodyEvent.objects.first()
+    urls = [
+        reverse("admin:handover_document_changelist"),
+        reverse("admin:handover_document_change", args=[document.pk]),
+        reverse("admin:handover_document_history", args=[document.pk]),
+        reverse("admin:handover_documentversion_changelist"),
+        reverse("admin:handover_documentversion_change", args=[version.pk]),
+        reverse("admin:handover_handover_changelist"),
+        reverse("admin:handover_handover_change", args=[handover.pk]),
+        reverse("admin:handover_handover_history", args=[handover.pk]),
+        reverse("admin:handover_custodyevent_changelist"),
+        reverse("admin:handover_custodyevent_change", args=[event.pk]),
+        reverse("admin:handover_accessevent_changelist"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    body = client.get(reverse("admin:handover_handover_change", args=[handover.pk])).content
+    assert handover.reference.encode() in body
+    assert version.sha256.encode() in body
+
+
+def test_versions_and_events_cannot_be_changed_or_deleted_in_the_admin(admin_client):
+    """Version facts and custody/access events are read-only, even for a superuser."""
+    client, document, handover = admin_client
+    version = document.versions.get()
+    event = CustodyEvent.objects.first()
+    before = (version.sha256, event.hash)
+    client.post(
+        reverse("admin:handover_documentversion_change", args=[version.pk]),
+        {"sha256": "0" * 64, "original_name": "x"},
+    )
+    client.post(reverse("admin:handover_custodyevent_change", args=[event.pk]), {"kind": "sent"})
+    assert client.get(reverse("admin:handover_documentversion_add")).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:handover_custodyevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:handover_accessevent_add")).status_code == 403
+    version.refresh_from_db()
+    event.refresh_from_db()
+    assert (version.sha256, event.hash) == before
+    assert DocumentVersion.objects.count() == 1
+    assert AccessEvent.objects.count() == 0
