@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -45,3 +47,245 @@ class Programme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:programme_detail", args=[self.pk])
+
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]{1,29}$",
+    "Enter a code of 2 to 30 capital letters, digits and hyphens, such as JRP-EVAL-01.",
+)
+
+
+class ProjectStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Rag(models.TextChoices):
+    """Red, amber, green: derived from milestones, or set by hand with a reason."""
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class Project(models.Model):
+    """A joint research project within a programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
+    code = models.CharField(max_length=30, unique=True, validators=[code_validator])
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    lead_institute = models.ForeignKey(
+        "accounts.Institute", on_delete=models.PROTECT, related_name="led_projects"
+    )
+    partner_institutes = models.ManyToManyField(
+        "accounts.Institute",
+        related_name="partner_projects",
+        blank=True,
+        help_text="Institutes working on the project besides the lead institute.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ProjectMembership",
+        related_name="projects",
+        blank=True,
+    )
+    status = models.CharField(
+        max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    rag_override = models.CharField("RAG override", max_length=5, choices=Rag.choices, blank=True)
+    rag_override_reason = models.TextField("reason for the RAG override", blank=True)
+    rag_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rag_override_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[partner_institutes])
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")), name="project_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(rag_override="") | ~Q(rag_override_reason=""),
+                name="project_rag_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:project_detail", args=[self.code])
+
+
+class MembershipRole(models.TextChoices):
+    LEAD = "lead", "Institute lead"
+    RESEARCHER = "researcher", "Researcher"
+    ADVISER = "adviser", "Adviser"
+    OBSERVER = "observer", "Observer"
+
+
+class ProjectMembership(models.Model):
+    """A person on a project. Each institute has at most one lead on a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_memberships"
+    )
+    institute = models.ForeignKey(
+        "accounts.Institute",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The member's institute when they joined; the one-lead rule is per institute.",
+    )
+    role = models.CharField(
+        max_length=20, choices=MembershipRole.choices, default=MembershipRole.RESEARCHER
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_once_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "institute"],
+                condition=Q(role="lead"),
+                name="membership_one_lead_per_institute",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "project"], name="membership_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.project.code} ({self.get_role_display()})"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_MILESTONE_STATUSES = (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_milestones"
+    )
+    due_date = models.DateField()
+    baseline_due_date = models.DateField(
+        help_text="The due date first agreed; slippage is the due date minus this."
+    )
+    status = models.CharField(
+        max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    dependencies = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="dependents",
+        blank=True,
+        help_text="Milestones of the same project that must be done first.",
+    )
+    deliverables = models.TextField(
+        blank=True, help_text="What this milestone delivers, one item per line."
+    )
+    requires_partner_handover = models.BooleanField(
+        "needs an acknowledged handover from the partner institute",
+        default=False,
+        help_text="If set, it cannot be marked done until the partner institute has "
+        "acknowledged a handover linked to it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="milestone_status_due_idx"),
+            models.Index(fields=["owner", "status", "due_date"], name="milestone_owner_idx"),
+            models.Index(fields=["project", "due_date"], name="milestone_project_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False),
+                name="milestone_done_has_completion_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:milestone_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_MILESTONE_STATUSES
+
+    @property
+    def slippage_days(self) -> int:
+        return (self.due_date - self.baseline_due_date).days
+
+
+class MilestoneDueDateChange(models.Model):
+    """One change of a milestone's due date: the old and new dates, who, when and why."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="due_date_changes"
+    )
+    old_due_date = models.DateField()
+    new_due_date = models.DateField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="due_date_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.old_due_date} → {self.new_due_date}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar token. Resetting it replaces the token at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "calendar feed"
+
+    def __str__(self) -> str:
+        return f"Calendar feed for {self.user}"

@@ -165,3 +165,21 @@ def assert_accessible(axe):
         assert results.violations_count == 0, f"{pg.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture
+def browser_login(live_server):
+    """Sign ``user`` in to the Playwright ``page`` by giving it a real session cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(pg, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        pg.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+        return pg
+
+    return login
