@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Institute, User
 
-from . import markings
+from . import markings, selectors
 from .markings import Marking, MarkingError
 from .uploads import ALLOWED, ALLOWED_TEXT
 
@@ -138,6 +138,16 @@ class RecipientChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name()}{job} ({obj.institute.code if obj.institute else 'none'})"
 
 
+class MilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.project.code}: {obj.title} (due {obj.due_date:%-d %B %Y})"
+
+
+class SecondmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.secondee.get_full_name()}: {obj.title}"
+
+
 class HandoverForm(forms.Form):
     receiving_institute = forms.ModelChoiceField(
         label="Receiving institute",
@@ -180,6 +190,29 @@ class HandoverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Shown to recipients in the portal. Do not paste document content here.",
     )
+    project = forms.ModelChoiceField(
+        label="Project (optional)",
+        required=False,
+        queryset=None,
+        empty_label="Not linked to a project",
+        error_messages={"invalid_choice": "Choose a project you work on."},
+    )
+    milestone = MilestoneChoiceField(
+        label="Milestone (optional)",
+        required=False,
+        queryset=None,
+        empty_label="Not linked to a milestone",
+        help_text="A milestone that needs an acknowledged handover is met when the partner "
+        "institute acknowledges this one.",
+        error_messages={"invalid_choice": "Choose a milestone of a project you work on."},
+    )
+    secondment = SecondmentChoiceField(
+        label="Secondment (optional)",
+        required=False,
+        queryset=None,
+        empty_label="Not linked to a secondment",
+        error_messages={"invalid_choice": "Choose a secondment you are part of."},
+    )
 
     def __init__(self, *args, user, versions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,6 +230,9 @@ class HandoverForm(forms.Form):
             .order_by("institute__name", "full_name", "email")
         ]
         self.fields["versions"].queryset = versions
+        self.fields["project"].queryset = selectors.project_choices_for(user)
+        self.fields["milestone"].queryset = selectors.milestone_choices_for(user)
+        self.fields["secondment"].queryset = selectors.secondment_choices_for(user)
 
 
 class QueryForm(forms.Form):

@@ -158,6 +158,27 @@ class Handover(models.Model):
     query_reason = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
+    project = models.ForeignKey(
+        "programmes.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
+    milestone = models.ForeignKey(
+        "programmes.Milestone",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
+    secondment = models.ForeignKey(
+        "exchange.Secondment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
     # Hash of the newest custody event, so that a removed tail of the chain shows too.
     custody_head = models.CharField(max_length=64, default=GENESIS_HASH)
 
@@ -178,6 +199,7 @@ class Handover(models.Model):
         indexes = [
             models.Index(fields=["status", "acknowledge_by"]),
             models.Index(fields=["sender", "status"]),
+            models.Index(fields=["milestone", "status"]),
         ]
 
     def __str__(self) -> str:

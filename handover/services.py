@@ -10,7 +10,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Institute, User
+from exchange.models import Secondment
 from notifications.services import notify
+from programmes.models import Milestone, Project
 
 from . import markings
 from .markings import Marking, MarkingError
@@ -30,6 +32,9 @@ from .models import (
 from .selectors import (
     document_list_visible_to,
     handover_marking,
+    milestone_choices_for,
+    project_choices_for,
+    secondment_choices_for,
     version_list_visible_to,
 )
 from .uploads import inspect_upload, store_upload, stored_sha256
@@ -182,9 +187,15 @@ def handover_prepare(
     versions: Iterable[DocumentVersion],
     acknowledge_by: datetime.date,
     message: str = "",
-    links: dict | None = None,
+    project: Project | None = None,
+    milestone: Milestone | None = None,
+    secondment: Secondment | None = None,
 ) -> Handover:
-    """Prepare a draft handover of pinned document versions to the partner institute."""
+    """Prepare a draft handover of pinned document versions to the partner institute.
+
+    It may be linked to a project, a milestone (whose handover gate it can satisfy) or a
+    secondment, each one the sender can see.
+    """
     if not sender.is_authenticated or sender.institute_id is None:
         raise PermissionDenied("Only people at a partner institute can hand over documents.")
     errors: dict[str, list[str]] = {}
@@ -229,6 +240,24 @@ def handover_prepare(
         errors.setdefault("acknowledge_by", []).append(
             "The acknowledge-by date must be today or in the future."
         )
+    if project is not None and not project_choices_for(sender).filter(pk=project.pk).exists():
+        errors.setdefault("project", []).append("Choose a project you work on.")
+    if milestone is not None:
+        if not milestone_choices_for(sender).filter(pk=milestone.pk).exists():
+            errors.setdefault("milestone", []).append(
+                "Choose a milestone of a project you work on."
+            )
+        elif project is not None and milestone.project_id != project.pk:
+            errors.setdefault("milestone", []).append(
+                f"That milestone belongs to another project, not {project.code}."
+            )
+        elif project is None:
+            project = milestone.project
+    if (
+        secondment is not None
+        and not secondment_choices_for(sender).filter(pk=secondment.pk).exists()
+    ):
+        errors.setdefault("secondment", []).append("Choose a secondment you are part of.")
     if errors:
         raise ValidationError(errors)
 
@@ -239,7 +268,9 @@ def handover_prepare(
         sender=sender,
         message=(message or "").strip(),
         acknowledge_by=acknowledge_by,
-        **(links or {}),
+        project=project,
+        milestone=milestone,
+        secondment=secondment,
     )
     handover.recipients.set(recipients)
     HandoverItem.objects.bulk_create(

@@ -192,6 +192,9 @@ def handover_prepare(request):
                 versions=form.cleaned_data["versions"],
                 acknowledge_by=form.cleaned_data["acknowledge_by"],
                 message=form.cleaned_data["message"],
+                project=form.cleaned_data["project"],
+                milestone=form.cleaned_data["milestone"],
+                secondment=form.cleaned_data["secondment"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
