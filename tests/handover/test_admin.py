@@ -71,3 +71,26 @@ def test_versions_and_events_cannot_be_changed_or_deleted_in_the_admin(admin_cli
     assert (version.sha256, event.hash) == before
     assert DocumentVersion.objects.count() == 1
     assert AccessEvent.objects.count() == 0
+
+
+def test_institute_admins_see_only_their_institutes_records(client):
+    """An AU institute admin sees AU documents and handovers touching AU, not UK-only ones."""
+    from accounts.models import Role
+
+    cast = people()
+    uk_only = make_document(cast["uk_sender"], title="UK internal note")
+    shared = make_document(cast["uk_sender"], title="Shared protocol")
+    au_doc = make_document(cast["au_recipient"], title="AU benchmark")
+    handover = make_handover(cast["uk_sender"], [cast["au_recipient"]], [shared])
+    admin = UserFactory(institute=cast["au"], roles=[Role.INSTITUTE_ADMIN])
+    enable_totp(admin)
+    client.force_login(admin)
+    documents = client.get(reverse("admin:handover_document_changelist")).content.decode()
+    assert au_doc.title in documents
+    assert uk_only.title not in documents
+    handovers = client.get(reverse("admin:handover_handover_changelist")).content.decode()
+    assert handover.reference in handovers
+    assert (
+        client.get(reverse("admin:handover_document_change", args=[uk_only.pk])).status_code
+        == 302
+    )
