@@ -485,3 +485,31 @@ def handover_item_download(*, handover: Handover, item: HandoverItem, user: User
     return access_record(
         user=user, version=item.version, action=AccessAction.DOWNLOAD, handover=handover
     )
+
+
+@transaction.atomic
+def version_download(*, version: DocumentVersion, user: User) -> AccessEvent:
+    """Record a download from the document's page.
+
+    If the person holds the version through handovers they received, each of those
+    handovers' custody records the download too, so custody is complete however the file
+    was fetched.
+    """
+    delivered = Handover.objects.filter(
+        recipients=user,
+        status__in=[HandoverStatus.SENT, HandoverStatus.ACKNOWLEDGED, HandoverStatus.QUERIED],
+        items__version=version,
+    ).order_by("pk")
+    for handover in delivered.select_for_update(of=("self",)):
+        _custody_append(
+            handover=handover,
+            kind=CustodyKind.DOWNLOADED,
+            actor=user,
+            detail={
+                "version": version.pk,
+                "file": version.original_name,
+                "sha256": version.sha256,
+                "via": "document page",
+            },
+        )
+    return access_record(user=user, version=version, action=AccessAction.DOWNLOAD)

@@ -151,7 +151,7 @@ def version_download(request, pk: int, number: int):
         document_id=pk,
         number=number,
     )
-    services.access_record(user=request.user, version=version, action=AccessAction.DOWNLOAD)
+    services.version_download(version=version, user=request.user)
     return _attachment(version, prefix=f"DOC-{version.document_id}")
 
 

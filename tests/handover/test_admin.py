@@ -91,6 +91,5 @@ def test_institute_admins_see_only_their_institutes_records(client):
     handovers = client.get(reverse("admin:handover_handover_changelist")).content.decode()
     assert handover.reference in handovers
     assert (
-        client.get(reverse("admin:handover_document_change", args=[uk_only.pk])).status_code
-        == 302
+        client.get(reverse("admin:handover_document_change", args=[uk_only.pk])).status_code == 302
     )

@@ -367,3 +367,16 @@ def test_withdraw_before_acknowledgement_only_and_access_ends(cast):
     services.handover_acknowledge(handover=done, user=cast["au_recipient"])
     with pytest.raises(ValidationError, match="already acknowledged"):
         services.handover_withdraw(handover=done, user=cast["uk_sender"])
+
+
+def test_a_recipient_downloading_from_the_document_page_is_in_custody_too(cast):
+    """However a recipient fetches a handed-over file, the handover's custody records it."""
+    document = make_document(cast["uk_sender"])
+    handover = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
+    services.version_download(version=document.versions.get(), user=cast["au_recipient"])
+    services.version_download(version=document.versions.get(), user=cast["uk_colleague"])
+    downloads = handover.custody.filter(kind=CustodyKind.DOWNLOADED)
+    assert [e.actor for e in downloads] == [cast["au_recipient"]]
+    assert downloads.get().detail["via"] == "document page"
+    assert AccessEvent.objects.filter(action="download").count() == 2
+    assert verify_chains()[2] is None
