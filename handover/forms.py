@@ -22,10 +22,14 @@ def _classification_choices():
     return groups
 
 
+def _file_help() -> str:
+    return f"{ALLOWED_TEXT}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+
+
 def _file_field(label: str) -> forms.FileField:
+    # The size in the hint is filled in per form (settings are read at call time).
     return forms.FileField(
         label=label,
-        help_text=f"{ALLOWED_TEXT}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT}),
         error_messages={
             "required": "Choose a file to upload.",
@@ -87,6 +91,7 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help()
         self.fields["classification"].choices = _classification_choices()
         if user is not None and user.institute_id and not self.is_bound:
             scheme = user.institute.classification_scheme
@@ -122,6 +127,10 @@ class VersionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help()
 
 
 class VersionChoiceField(forms.ModelMultipleChoiceField):

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -236,7 +237,7 @@ def handover_prepare(
                 )
     if acknowledge_by is None:
         errors.setdefault("acknowledge_by", []).append("Enter the date to acknowledge by.")
-    elif acknowledge_by < timezone.localdate():
+    elif acknowledge_by < timezone.localdate(timezone=ZoneInfo(sender.effective_time_zone)):
         errors.setdefault("acknowledge_by", []).append(
             "The acknowledge-by date must be today or in the future."
         )

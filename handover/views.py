@@ -236,6 +236,9 @@ def handover_detail(request, reference: str):
         "can_download": handover.status != HandoverStatus.WITHDRAWN,
         "overdue": handover.status == HandoverStatus.SENT
         and handover.acknowledge_by < timezone.localdate(),
+        "history": list(
+            handover.history.select_related("history_user").order_by("-history_date")[:20]
+        ),
         **_marking_context(selectors.handover_marking(handover)),
     }
     return render(request, "handover/handover_detail.html", context)
