@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from handover.demo import sample_csv, sample_pdf
+from handover.markings import Marking
 from handover.models import Handover, HandoverStatus
 from tests.factories import InstituteFactory, UserFactory
 
@@ -127,3 +128,64 @@ def test_au_researcher_hands_two_documents_to_uk_recipients(page, live_server, a
     assert_accessible(page)
     handover.refresh_from_db()
     assert handover.status == HandoverStatus.ACKNOWLEDGED
+
+
+def test_query_withdraw_and_version_pages_are_accessible(page, live_server, assert_accessible):
+    """The remaining handover pages, and their error states, pass axe."""
+    from handover import services
+    from handover.demo import upload
+
+    uk = InstituteFactory(uk=True)
+    au = InstituteFactory(au=True)
+    sender = UserFactory(institute=uk, full_name="Priya Shah")
+    recipient = UserFactory(institute=au, full_name="Liam Nguyen")
+    document = services.document_upload(
+        user=sender,
+        title="Protocol",
+        marking=Marking(
+            scheme="UK", classification="OFFICIAL-SENSITIVE", descriptors=("PERSONAL DATA",)
+        ),
+        uploaded=upload("protocol.pdf", sample_pdf("Protocol")),
+    )
+    handover = services.handover_prepare(
+        sender=sender,
+        receiving_institute=au,
+        recipients=[recipient],
+        versions=[document.versions.get()],
+        acknowledge_by=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    services.handover_send(handover=handover, user=sender)
+
+    sign_in_as(page, live_server, sender)
+    page.goto(f"/documents/{document.pk}/versions/new/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Upload version").click()
+    assert "Choose a file to upload." in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.goto("/documents/handovers/new/")
+    page.get_by_role("button", name="Prepare handover").click()
+    assert "Choose at least one recipient." in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+
+    sign_in_as(page, live_server, recipient)
+    page.goto(f"/documents/handovers/{handover.reference}/")
+    page.get_by_role("link", name="Query this handover").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Send query").click()
+    assert "Enter what is wrong or missing." in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("What is wrong or missing?").fill("Appendix B is missing.")
+    page.get_by_role("button", name="Send query").click()
+    page.wait_for_url(f"**/documents/handovers/{handover.reference}/")
+    assert "Queried" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    sign_in_as(page, live_server, sender)
+    page.goto("/")
+    page.get_by_role("link", name=f"{handover.reference} queried by").click()
+    page.get_by_role("link", name="Withdraw handover").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw handover").click()
+    page.wait_for_url(f"**/documents/handovers/{handover.reference}/")
+    assert "has been withdrawn" in page.locator("main").inner_text()
+    assert_accessible(page)

@@ -380,3 +380,33 @@ def test_a_recipient_downloading_from_the_document_page_is_in_custody_too(cast):
     assert downloads.get().detail["via"] == "document page"
     assert AccessEvent.objects.filter(action="download").count() == 2
     assert verify_chains()[2] is None
+
+
+def test_acknowledge_by_is_judged_by_the_senders_own_calendar(cast):
+    """At 20:00 UTC it is already tomorrow in Canberra: an AU sender cannot pick the UTC
+    date, a UK sender still can."""
+    from zoneinfo import ZoneInfo
+
+    uk_doc = make_document(cast["uk_sender"])
+    au_doc = make_document(cast["au_recipient"])
+    moment = datetime.datetime(2026, 6, 1, 20, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=False):
+        utc_today = moment.date()
+        assert timezone.localdate(timezone=ZoneInfo("Australia/Sydney")) > utc_today
+        with pytest.raises(ValidationError) as caught:
+            services.handover_prepare(
+                sender=cast["au_recipient"],
+                receiving_institute=cast["uk"],
+                recipients=[cast["uk_sender"]],
+                versions=[au_doc.versions.get()],
+                acknowledge_by=utc_today,
+            )
+        assert "today or in the future" in caught.value.message_dict["acknowledge_by"][0]
+        handover = services.handover_prepare(
+            sender=cast["uk_sender"],
+            receiving_institute=cast["au"],
+            recipients=[cast["au_recipient"]],
+            versions=[uk_doc.versions.get()],
+            acknowledge_by=utc_today,
+        )
+    assert handover.acknowledge_by == utc_today
