@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import mfa_enforced
 
 from . import markings, selectors, services
+from .filters import DocumentFilter
 from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
 from .models import AccessAction, HandoverStatus
 
@@ -54,13 +55,22 @@ def _attachment(version, *, prefix: str) -> FileResponse:
 
 @mfa_enforced
 def document_list(request):
-    page = Paginator(selectors.document_list_for_page(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filterset = DocumentFilter(
+        request.GET or None,
+        queryset=selectors.document_list_for_page(request.user),
+        request=request,
     )
+    documents = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "handover/document_list.html",
-        {"page_obj": page, **_marking_context(selectors.page_marking(page.object_list))},
+        {
+            "page_obj": page,
+            "filter": filterset,
+            "filtered": any(request.GET.get(f) for f in filterset.filters),
+            **_marking_context(selectors.page_marking(page.object_list)),
+        },
     )
 
 

@@ -498,3 +498,36 @@ def test_document_detail_query_count_is_constant(client, cast, django_assert_max
     with django_assert_max_num_queries(10) as large:
         client.get(big_doc.get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_document_list_filters_by_title_classification_and_holder(client, cast):
+    """Filters narrow the list and survive pagination links."""
+    ours = make_document(cast["uk_sender"], title="Protocol draft")
+    sensitive = make_document(
+        cast["uk_sender"],
+        title="Staffing",
+        marking=Marking(scheme="UK", classification="OFFICIAL-SENSITIVE"),
+    )
+    theirs = make_document(cast["au_recipient"], title="Benchmark protocol")
+    make_handover(cast["au_recipient"], [cast["uk_sender"]], [theirs])
+    login(client, cast["uk_sender"])
+    url = reverse("handover:document_list")
+
+    def titles(**params):
+        response = client.get(url, params)
+        return {d.title for d in response.context["page_obj"].object_list}
+
+    assert titles() == {ours.title, sensitive.title, theirs.title}
+    assert titles(title="protocol") == {ours.title, theirs.title}
+    assert titles(classification="OFFICIAL-SENSITIVE") == {sensitive.title}
+    assert titles(held="ours") == {ours.title, sensitive.title}
+    assert titles(held="received") == {theirs.title}
+    empty = client.get(url, {"title": "nothing like it"}).content.decode()
+    assert "No documents match these filters." in empty
+    bad = client.get(url, {"held": "everyone"})
+    assert "Select a valid choice" in bad.content.decode()
+
+    for n in range(21):
+        make_document(cast["uk_sender"], title=f"Protocol {n}")
+    page = client.get(url, {"title": "protocol"}).content.decode()
+    assert "?title=protocol&amp;page=2" in page
