@@ -410,3 +410,34 @@ def test_acknowledge_by_is_judged_by_the_senders_own_calendar(cast):
             acknowledge_by=utc_today,
         )
     assert handover.acknowledge_by == utc_today
+
+
+def test_everything_works_on_storage_without_local_paths(cast, settings, client):
+    """Object storage has no local file: upload, download and the checksum re-check use
+    only the storage API. Django's in-memory storage keeps nothing on disk, so any code
+    that opened ``storage.path(name)`` would fail here."""
+    import os
+
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    document = make_document(cast["uk_sender"], content=sample_pdf("in memory"))
+    stored = document.versions.get().file
+    assert default_storage.exists(stored)
+    assert not os.path.exists(default_storage.path(stored))
+    handover = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
+    client.force_login(cast["au_recipient"])
+    response = client.get(
+        reverse(
+            "handover:handover_item_download",
+            args=[handover.reference, handover.items.get().pk],
+        )
+    )
+    assert b"".join(response.streaming_content) == sample_pdf("in memory")
+    services.handover_acknowledge(handover=handover, user=cast["au_recipient"])
+    handover.refresh_from_db()
+    assert handover.status == HandoverStatus.ACKNOWLEDGED
