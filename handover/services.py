@@ -32,7 +32,6 @@ from .models import (
 )
 from .selectors import (
     document_list_visible_to,
-    handover_marking,
     milestone_choices_for,
     project_choices_for,
     secondment_choices_for,
@@ -293,7 +292,11 @@ def handover_prepare(
 
 
 def _notify_marking(handover: Handover) -> str:
-    marking = handover_marking(handover)
+    """The package's highest marking; the notifications app puts it in front of subjects."""
+    marking = markings.highest(
+        Marking.of(item.version.document)
+        for item in handover.items.select_related("version__document")
+    )
     return markings.banner_text(marking) if marking else ""
 
 
@@ -314,7 +317,7 @@ def handover_send(*, handover: Handover, user: User) -> Handover:
         notify(
             recipient=recipient,
             kind="handover_sent",
-            subject=f"[{marking}] {handover.reference}: {count} document"
+            subject=f"{handover.reference}: {count} document"
             f"{'' if count == 1 else 's'} from {handover.sending_institute.name} to acknowledge "
             f"by {handover.acknowledge_by:%-d %B %Y}",
             url=handover.get_absolute_url(),
@@ -370,7 +373,7 @@ def handover_acknowledge(*, handover: Handover, user: User) -> Handover:
             notify(
                 recipient=handover.sender,
                 kind="handover_integrity_failed",
-                subject=f"[{marking}] {handover.reference}: stored file does not match its "
+                subject=f"{handover.reference}: stored file does not match its "
                 f"checksum ({names}); acknowledgement refused",
                 url=handover.get_absolute_url(),
                 about=handover,
@@ -390,7 +393,7 @@ def handover_acknowledge(*, handover: Handover, user: User) -> Handover:
             notify(
                 recipient=handover.sender,
                 kind="handover_acknowledged",
-                subject=f"[{marking}] {handover.reference} acknowledged by {user.get_full_name()}",
+                subject=f"{handover.reference} acknowledged by {user.get_full_name()}",
                 url=handover.get_absolute_url(),
                 about=handover,
                 marking=marking,
@@ -425,7 +428,7 @@ def handover_query(*, handover: Handover, user: User, reason: str) -> Handover:
     notify(
         recipient=handover.sender,
         kind="handover_queried",
-        subject=f"[{marking}] {handover.reference} queried by {user.get_full_name()}",
+        subject=f"{handover.reference} queried by {user.get_full_name()}",
         body=reason,
         url=handover.get_absolute_url(),
         about=handover,
@@ -460,7 +463,7 @@ def handover_withdraw(*, handover: Handover, user: User, reason: str = "") -> Ha
             notify(
                 recipient=recipient,
                 kind="handover_withdrawn",
-                subject=f"[{marking}] {handover.reference} withdrawn by the sender",
+                subject=f"{handover.reference} withdrawn by the sender",
                 body=handover.withdraw_reason,
                 url=handover.get_absolute_url(),
                 about=handover,
