@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import markings
+from .markings import Marking, MarkingError
 from .models import AccessEvent, CustodyEvent, Document, DocumentVersion, Handover, HandoverItem
 
 VERSION_FACTS = [
@@ -69,8 +72,46 @@ class VersionInline(admin.TabularInline):
         return False
 
 
+class DocumentAdminForm(forms.ModelForm):
+    """The admin keeps to the same marking rules as uploads: nothing above the ceiling."""
+
+    class Meta:
+        model = Document
+        fields = [
+            "title",
+            "owner_institute",
+            "scheme",
+            "classification",
+            "descriptors",
+            "handling_instructions",
+            "information_management_markers",
+            "releasability",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            markings.validate(
+                Marking(
+                    scheme=cleaned.get("scheme") or "",
+                    classification=cleaned.get("classification") or "",
+                    descriptors=tuple(cleaned.get("descriptors") or ()),
+                    handling_instructions=tuple(cleaned.get("handling_instructions") or ()),
+                    information_management_markers=tuple(
+                        cleaned.get("information_management_markers") or ()
+                    ),
+                    releasability=cleaned.get("releasability") or "",
+                )
+            )
+        except MarkingError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, exc.message)
+        return cleaned
+
+
 @admin.register(Document)
 class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    form = DocumentAdminForm
     institute_lookups = ("owner_institute",)
     list_display = [
         "title",

@@ -93,3 +93,36 @@ def test_institute_admins_see_only_their_institutes_records(client):
     assert (
         client.get(reverse("admin:handover_document_change", args=[uk_only.pk])).status_code == 302
     )
+
+
+def test_the_admin_refuses_a_marking_above_the_ceiling(admin_client):
+    """Editing a document in the admin keeps to the marking rules."""
+    client, document, _ = admin_client
+    url = reverse("admin:handover_document_change", args=[document.pk])
+    data = {
+        "title": document.title,
+        "owner_institute": document.owner_institute_id,
+        "scheme": "UK",
+        "classification": "SECRET",
+        "descriptors": "[]",
+        "handling_instructions": "[]",
+        "information_management_markers": "[]",
+        "releasability": "",
+        "versions-TOTAL_FORMS": "1",
+        "versions-INITIAL_FORMS": "1",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+        "versions-0-id": document.versions.get().pk,
+        "versions-0-document": document.pk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "OFFICIAL-level information only" in response.content.decode()
+    document.refresh_from_db()
+    assert document.classification == "OFFICIAL"
+    data["classification"] = "OFFICIAL-SENSITIVE"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    document.refresh_from_db()
+    assert document.classification == "OFFICIAL-SENSITIVE"
+    assert document.history.count() == 2
