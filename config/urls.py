@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from programmes import views as programme_views
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -20,6 +21,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("documents/", include("handover.urls")),
     path("notifications/", include("notifications.urls")),
+    path("calendar/<str:token>.ics", programme_views.calendar_feed, name="calendar_feed"),
 ]
 
 handler404 = "accounts.views.page_not_found"

@@ -216,6 +216,11 @@ class Application(models.Model):
                 condition=~Q(home_institute=F("host_institute")),
                 name="application_host_is_partner",
             ),
+            models.UniqueConstraint(
+                fields=["applicant", "opportunity"],
+                condition=Q(opportunity__isnull=False) & ~Q(status__in=["declined", "withdrawn"]),
+                name="application_one_live_per_opportunity",
+            ),
         ]
 
     def __str__(self) -> str:

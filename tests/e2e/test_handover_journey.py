@@ -121,9 +121,9 @@ def test_au_researcher_hands_two_documents_to_uk_recipients(page, live_server, a
     sign_in_as(page, live_server, sender)
     page.goto(f"/documents/handovers/{handover.reference}/")
     assert_accessible(page)
-    timeline = page.locator(".app-timeline__event h3").all_inner_texts()
+    timeline = page.locator(".app-custody__event h3").all_inner_texts()
     assert timeline == ["Prepared", "Sent", "Downloaded", "Downloaded", "Acknowledged"]
-    assert "Priya Shah" in page.locator(".app-timeline").inner_text()
+    assert "Priya Shah" in page.locator(".app-custody").inner_text()
     page.get_by_role("link", name="Handovers").first.click()
     assert_accessible(page)
     handover.refresh_from_db()

@@ -1,0 +1,263 @@
+"""Admin screens. Statuses are read-only here: changes of state go through the services,
+as actions that run them with the signed-in admin as the actor."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Application,
+    ApplicationEvent,
+    ChecklistEvidence,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    MidpointReview,
+    Opportunity,
+    ReturnReport,
+    Secondment,
+    SecondmentDateChange,
+)
+
+
+class InstituteScopedAdmin(SimpleHistoryAdmin):
+    """Institute admins see their own institute's exchange records; superusers see all."""
+
+    institute_paths: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        if not request.user.institute_id:
+            return queryset.none()
+        condition = Q()
+        for path in self.institute_paths:
+            condition |= Q(**{path: request.user.institute_id})
+        return queryset.filter(condition).distinct()
+
+
+def _run_each(modeladmin, request, queryset, service, done: str, **kwargs):
+    ok = 0
+    for obj in queryset:
+        try:
+            service(actor=request.user, **{queryset.model._meta.model_name: obj}, **kwargs)
+        except (ValidationError, PermissionDenied) as exc:
+            text = " ".join(getattr(exc, "messages", None) or [str(exc)])
+            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+        else:
+            ok += 1
+    if ok:
+        modeladmin.message_user(request, f"{ok} {done}.", messages.SUCCESS)
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(InstituteScopedAdmin):
+    institute_paths = ("host_institute",)
+    list_select_related = ["host_institute"]
+    list_display = ["title", "host_institute", "team", "status", "closing_date", "places"]
+    list_filter = ["status", "host_institute", "programme", "required_clearance"]
+    search_fields = ["title", "team", "location", "description"]
+    autocomplete_fields = ["host_institute", "created_by"]
+    readonly_fields = ["status", "published_at", "closed_at", "created_at", "updated_at"]
+    date_hierarchy = "closing_date"
+    actions = ["publish", "close"]
+
+    @admin.action(description="Publish the selected opportunities")
+    def publish(self, request, queryset):
+        _run_each(self, request, queryset, services.opportunity_publish, "published")
+
+    @admin.action(description="Close the selected opportunities")
+    def close(self, request, queryset):
+        _run_each(self, request, queryset, services.opportunity_close, "closed")
+
+
+class ApplicationEventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(InstituteScopedAdmin):
+    institute_paths = ("home_institute", "host_institute")
+    list_select_related = ["applicant", "opportunity", "host_institute"]
+    list_display = [
+        "__str__",
+        "status",
+        "direction",
+        "host_institute",
+        "submitted_at",
+        "status_changed_at",
+    ]
+    list_filter = ["status", "direction", "host_institute", "home_institute", "programme"]
+    search_fields = [
+        "applicant__email",
+        "applicant__full_name",
+        "line_manager__email",
+        "opportunity__title",
+    ]
+    autocomplete_fields = [
+        "applicant",
+        "opportunity",
+        "home_institute",
+        "host_institute",
+        "line_manager",
+    ]
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+        "cv",
+        "cv_name",
+        "cv_content_type",
+        "cv_size",
+    ]
+    inlines = [ApplicationEventInline]
+    date_hierarchy = "status_changed_at"
+
+    def has_add_permission(self, request):
+        # Applications are made by the applicant on the site, with their CV and declaration.
+        return False
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ["title", "owner_party", "owner", "mandatory", "due_date", "status", "notes"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["owner"]
+    show_change_link = True
+
+
+class DateChangeInline(admin.TabularInline):
+    model = SecondmentDateChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "changed_by", "kind", "old_start", "old_end", "new_start", "new_end"]
+    readonly_fields = [*fields, "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Secondment)
+class SecondmentAdmin(InstituteScopedAdmin):
+    institute_paths = ("home_institute", "host_institute")
+    list_select_related = ["secondee", "host_supervisor"]
+    list_display = [
+        "secondee",
+        "title",
+        "direction",
+        "status",
+        "start_date",
+        "end_date",
+        "host_supervisor",
+    ]
+    list_filter = ["status", "direction", "arrangement", "programme", "host_institute"]
+    search_fields = ["secondee__email", "secondee__full_name", "title", "location"]
+    autocomplete_fields = [
+        "application",
+        "secondee",
+        "home_institute",
+        "host_institute",
+        "home_manager",
+        "host_supervisor",
+    ]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "status_changed_at",
+        "start_date",
+        "end_date",
+        "created_at",
+    ]
+    inlines = [ChecklistItemInline, DateChangeInline]
+    date_hierarchy = "start_date"
+    actions = ["mark_ready", "start"]
+
+    def has_add_permission(self, request):
+        # A secondment comes from an accepted application (services.application_accept).
+        return False
+
+    @admin.action(description="Mark the selected secondments ready")
+    def mark_ready(self, request, queryset):
+        _run_each(self, request, queryset, services.secondment_mark_ready, "marked ready")
+
+    @admin.action(description="Start the selected secondments")
+    def start(self, request, queryset):
+        _run_each(self, request, queryset, services.secondment_start, "started")
+
+
+class EvidenceInline(admin.TabularInline):
+    model = ChecklistEvidence
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(InstituteScopedAdmin):
+    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+    list_select_related = ["secondment__secondee", "owner"]
+    list_display = ["title", "secondment", "owner", "status", "mandatory", "due_date"]
+    list_filter = ["status", "kind", "owner_party", "mandatory", "secondment__direction"]
+    search_fields = ["title", "secondment__secondee__email", "owner__email"]
+    autocomplete_fields = ["secondment", "owner"]
+    readonly_fields = ["status", "completed_at", "completed_by", "template_item"]
+    inlines = [EvidenceInline]
+    date_hierarchy = "due_date"
+
+
+class ChecklistTemplateItemInline(admin.TabularInline):
+    model = ChecklistTemplateItem
+    extra = 1
+    fields = [
+        "order",
+        "key",
+        "title",
+        "kind",
+        "owner_party",
+        "mandatory",
+        "due_anchor",
+        "due_offset_days",
+        "guidance",
+    ]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "direction", "updated_at"]
+    search_fields = ["name"]
+    inlines = [ChecklistTemplateItemInline]
+
+
+@admin.register(MidpointReview)
+class MidpointReviewAdmin(InstituteScopedAdmin):
+    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+    list_display = ["secondment", "progress", "submitted_by", "submitted_at"]
+    list_filter = ["progress"]
+    search_fields = ["secondment__secondee__email", "secondment__title"]
+    autocomplete_fields = ["secondment", "submitted_by"]
+
+
+@admin.register(ReturnReport)
+class ReturnReportAdmin(InstituteScopedAdmin):
+    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+    list_display = ["secondment", "would_recommend", "submitted_by", "submitted_at"]
+    list_filter = ["would_recommend"]
+    search_fields = ["secondment__secondee__email", "secondment__title"]
+    autocomplete_fields = ["secondment", "submitted_by"]

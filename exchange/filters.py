@@ -1,0 +1,83 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Institute
+
+from .models import Application, ClearanceLevel, Direction, Opportunity
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    team = django_filters.CharFilter(label="Team", lookup_expr="icontains")
+    location = django_filters.CharFilter(label="Location", lookup_expr="icontains")
+    duration = django_filters.NumberFilter(
+        label="Duration you want (months)",
+        method="filter_duration",
+        min_value=1,
+        max_value=60,
+    )
+    clearance = django_filters.ChoiceFilter(
+        label="Clearance needed",
+        field_name="required_clearance",
+        choices=[("none", "None required"), *ClearanceLevel.choices],
+        method="filter_clearance",
+        empty_label="Any",
+    )
+    closing_after = django_filters.DateFilter(
+        label="Closing on or after",
+        field_name="closing_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+
+    def filter_duration(self, queryset, name, value):
+        return queryset.filter(min_duration_months__lte=value, max_duration_months__gte=value)
+
+    def filter_clearance(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(required_clearance="")
+        return queryset.filter(required_clearance=value)
+
+
+WAITING_CHOICES = [
+    ("7", "More than 7 days"),
+    ("14", "More than 14 days"),
+    ("30", "More than 30 days"),
+]
+
+
+class ApplicationQueueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in Application.Status.choices if c[0] != "draft"], empty_label="Any"
+    )
+    direction = django_filters.ChoiceFilter(choices=Direction.choices, empty_label="Any")
+    institute = django_filters.ModelChoiceFilter(
+        label="Institute (home or host)",
+        queryset=Institute.objects.all(),
+        method="filter_institute",
+        empty_label="Any",
+    )
+    waiting = django_filters.ChoiceFilter(
+        label="Waiting in this state",
+        choices=WAITING_CHOICES,
+        method="filter_waiting",
+        empty_label="Any time",
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def filter_institute(self, queryset, name, value):
+        return queryset.filter(Q(home_institute=value) | Q(host_institute=value))
+
+    def filter_waiting(self, queryset, name, value):
+        cutoff = timezone.now() - datetime.timedelta(days=int(value))
+        return queryset.filter(status_changed_at__lt=cutoff)

@@ -1,0 +1,527 @@
+"""Every read of the exchange. Visibility is defined here once; views and exports ask here."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+
+from accounts.models import Institute, User
+from programmes.models import Programme
+
+from .models import (
+    Application,
+    ApplicationEvent,
+    ChecklistItem,
+    Direction,
+    Opportunity,
+    Secondment,
+)
+
+# --- who manages what ------------------------------------------------------------------
+
+
+def programmes_managed_by(user: User) -> QuerySet[Programme]:
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    return Programme.objects.filter(managers=user)
+
+
+def user_manages_programme(*, user: User, programme: Programme | None) -> bool:
+    if not user.is_authenticated or programme is None:
+        return False
+    if user.is_superuser:
+        return True
+    return programme.managers.filter(pk=user.pk).exists()
+
+
+def _managed_programme_ids(user: User):
+    return Programme.managers.through.objects.filter(user_id=user.pk).values("programme_id")
+
+
+def _managed_institute_ids(user: User):
+    """Institutes in any programme the person manages (for open applications)."""
+    return Programme.institutes.through.objects.filter(
+        programme_id__in=_managed_programme_ids(user)
+    ).values("institute_id")
+
+
+def user_manages_application(*, user: User, application: Application) -> bool:
+    """Programme manager for the application's programme (or, for an open application,
+    a manager of a programme that includes the host institute)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if application.programme_id:
+        return Programme.managers.through.objects.filter(
+            user_id=user.pk, programme_id=application.programme_id
+        ).exists()
+    return Programme.objects.filter(
+        managers=user, institutes=application.host_institute_id
+    ).exists()
+
+
+def direction_between(*, home: Institute, host: Institute) -> str:
+    return Direction.UK_TO_AU if home.classification_scheme == "UK" else Direction.AU_TO_UK
+
+
+# --- opportunities ---------------------------------------------------------------------
+
+
+def partner_institutes_of(user: User) -> QuerySet[Institute]:
+    """Institutes that share a programme with the person's own, other than their own."""
+    if not user.is_authenticated or not user.institute_id:
+        return Institute.objects.none()
+    shared = Programme.institutes.through.objects.filter(
+        programme__institutes=user.institute_id
+    ).values("institute_id")
+    return Institute.objects.filter(pk__in=shared).exclude(pk=user.institute_id)
+
+
+def opportunity_list_open_to(user: User) -> QuerySet[Opportunity]:
+    """Open opportunities at a partner institute, still taking applications."""
+    if not user.is_authenticated or not user.institute_id:
+        return Opportunity.objects.none()
+    today = timezone.localdate()
+    in_my_programme = Programme.institutes.through.objects.filter(
+        programme_id=OuterRef("programme_id"), institute_id=user.institute_id
+    )
+    return (
+        Opportunity.objects.filter(status=Opportunity.Status.OPEN, closing_date__gte=today)
+        .exclude(host_institute_id=user.institute_id)
+        .filter(Exists(in_my_programme))
+        .select_related("host_institute", "programme")
+    )
+
+
+def opportunity_list_visible_to(user: User) -> QuerySet[Opportunity]:
+    """What a person may read: open ones at a partner, plus every one in a programme they
+    manage (drafts and closed included)."""
+    if not user.is_authenticated:
+        return Opportunity.objects.none()
+    open_ids = opportunity_list_open_to(user).values("pk")
+    managed = Q(programme_id__in=_managed_programme_ids(user))
+    if user.is_superuser:
+        managed = Q()
+    return Opportunity.objects.filter(Q(pk__in=open_ids) | managed).select_related(
+        "host_institute", "programme"
+    )
+
+
+def opportunity_list_managed_by(user: User) -> QuerySet[Opportunity]:
+    return (
+        Opportunity.objects.filter(programme_id__in=_managed_programme_ids(user))
+        .select_related("host_institute", "programme")
+        .annotate(
+            application_count=Count(
+                "applications", filter=~Q(applications__submitted_at__isnull=True)
+            )
+        )
+        .order_by("status", "closing_date", "pk")
+    )
+
+
+# --- applications ----------------------------------------------------------------------
+
+
+def _managed_application_q(user: User) -> Q:
+    return Q(programme_id__in=_managed_programme_ids(user)) | Q(
+        programme__isnull=True, host_institute_id__in=_managed_institute_ids(user)
+    )
+
+
+def application_list_visible_to(user: User) -> QuerySet[Application]:
+    """Applicants see their own; line managers those naming them once submitted;
+    programme managers the submitted applications in their programmes' pipeline."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    submitted = Q(submitted_at__isnull=False)
+    if user.is_superuser:
+        condition = Q(applicant=user) | submitted
+    else:
+        condition = (
+            Q(applicant=user)
+            | (Q(line_manager=user) & submitted)
+            | (_managed_application_q(user) & submitted)
+        )
+    return Application.objects.filter(condition).select_related(
+        "applicant",
+        "line_manager",
+        "opportunity",
+        "programme",
+        "home_institute",
+        "host_institute",
+    )
+
+
+def application_list_mine(user: User) -> QuerySet[Application]:
+    return application_list_visible_to(user).filter(applicant=user)
+
+
+def application_list_to_endorse(user: User) -> QuerySet[Application]:
+    return application_list_visible_to(user).filter(line_manager=user).exclude(applicant=user)
+
+
+def application_queue_for_manager(user: User) -> QuerySet[Application]:
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return application_list_visible_to(user).filter(
+        _managed_application_q(user), submitted_at__isnull=False
+    )
+
+
+def application_events(application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("at", "pk")
+
+
+def application_detail_for(*, user: User, pk: int) -> Application:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        application_list_visible_to(user).prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
+        ),
+        pk=pk,
+    )
+
+
+def line_manager_choices(*, applicant: User) -> QuerySet[User]:
+    """People at the applicant's institute who may be named as their line manager."""
+    if not applicant.institute_id:
+        return User.objects.none()
+    return (
+        User.objects.filter(institute_id=applicant.institute_id, is_active=True)
+        .exclude(pk=applicant.pk)
+        .order_by("full_name", "email")
+    )
+
+
+def host_supervisor_choices(*, institute: Institute) -> QuerySet[User]:
+    return User.objects.filter(institute=institute, is_active=True).order_by("full_name", "email")
+
+
+# --- secondments -----------------------------------------------------------------------
+
+
+def _party_q(user: User, prefix: str = "") -> Q:
+    return (
+        Q(**{f"{prefix}secondee": user})
+        | Q(**{f"{prefix}home_manager": user})
+        | Q(**{f"{prefix}host_supervisor": user})
+    )
+
+
+def secondment_list_visible_to(user: User) -> QuerySet[Secondment]:
+    """The secondee, home manager, host supervisor and the programme's managers."""
+    if not user.is_authenticated:
+        return Secondment.objects.none()
+    condition = (
+        Q()
+        if user.is_superuser
+        else (_party_q(user) | Q(programme_id__in=_managed_programme_ids(user)))
+    )
+    return Secondment.objects.filter(condition).select_related(
+        "secondee",
+        "home_manager",
+        "host_supervisor",
+        "home_institute",
+        "host_institute",
+        "programme",
+    )
+
+
+def secondment_detail_for(*, user: User, pk: int) -> Secondment:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(secondment_list_visible_to(user), pk=pk)
+
+
+def secondment_is_party(*, user: User, secondment: Secondment) -> bool:
+    return user.pk in {
+        secondment.secondee_id,
+        secondment.home_manager_id,
+        secondment.host_supervisor_id,
+    }
+
+
+def secondment_may_manage(*, user: User, secondment: Secondment) -> bool:
+    """Parties other than the secondee, and the programme's managers."""
+    return user.pk in {secondment.home_manager_id, secondment.host_supervisor_id} or (
+        user_manages_programme(user=user, programme=secondment.programme)
+    )
+
+
+def checklist_for(secondment: Secondment) -> list[ChecklistItem]:
+    return list(
+        secondment.checklist_items.select_related("owner")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("order", "pk")
+    )
+
+
+def checklist_blockers(secondment: Secondment) -> QuerySet[ChecklistItem]:
+    """Mandatory items still open: these stop the secondment from becoming ready."""
+    return secondment.checklist_items.filter(mandatory=True).exclude(
+        status__in=ChecklistItem.CLOSED
+    )
+
+
+def secondment_overlapping(
+    *, secondee: User, start: datetime.date, end: datetime.date, exclude_pk: int | None = None
+) -> QuerySet[Secondment]:
+    qs = Secondment.objects.filter(
+        secondee=secondee,
+        status__in=Secondment.LIVE,
+        start_date__lt=end,
+        end_date__gt=start,
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+# --- reciprocity -----------------------------------------------------------------------
+
+
+def _months_by_year(start: datetime.date, end: datetime.date) -> dict[int, float]:
+    """Person-months per calendar year for a stay from ``start`` to ``end``."""
+    result: dict[int, float] = {}
+    year = start.year
+    while year <= end.year:
+        lo = max(start, datetime.date(year, 1, 1))
+        hi = min(end, datetime.date(year + 1, 1, 1))
+        if hi > lo:
+            result[year] = (hi - lo).days * 12 / 365.25
+        year += 1
+    return result
+
+
+COMPLETED_STATES = (Secondment.Status.COMPLETED, Secondment.Status.ENDED_EARLY)
+PLANNED_STATES = Secondment.LIVE
+
+
+def reciprocity_for(user: User) -> list[dict]:
+    """Per managed programme: person-months each direction by year, planned vs completed."""
+    programmes = list(programmes_managed_by(user).order_by("name"))
+    rows = Secondment.objects.filter(
+        programme__in=programmes, status__in=PLANNED_STATES + COMPLETED_STATES
+    ).values_list("programme_id", "direction", "status", "start_date", "end_date")
+    totals: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+    for programme_id, direction, status, start, end in rows:
+        bucket = "completed" if status in COMPLETED_STATES else "planned"
+        for year, months in _months_by_year(start, end).items():
+            totals[programme_id][year][(direction, bucket)] += months
+    report = []
+    for programme in programmes:
+        years = []
+        for year in sorted(totals[programme.pk]):
+            cells = totals[programme.pk][year]
+            per_direction = []
+            for direction, label in Direction.choices:
+                planned = round(cells[(direction, "planned")], 1)
+                completed = round(cells[(direction, "completed")], 1)
+                total = planned + completed
+                target = programme.reciprocity_target_months
+                per_direction.append(
+                    {
+                        "direction": label,
+                        "planned": planned,
+                        "completed": completed,
+                        "total": round(total, 1),
+                        "target": target,
+                        "meets_target": target == 0 or total >= target,
+                    }
+                )
+            years.append({"year": year, "directions": per_direction})
+        report.append({"programme": programme, "years": years})
+    return report
+
+
+# --- my work ---------------------------------------------------------------------------
+
+MY_WORK_LIMIT = 10
+
+
+def applications_waiting_on(user: User) -> QuerySet[Application]:
+    """Submitted ones naming me as line manager, endorsed ones I can accept as the host's
+    programme manager, and my own returned for changes."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    host_manager = (
+        _managed_application_q(user)
+        & Q(status=Application.Status.ENDORSED)
+        & Q(host_institute_id=user.institute_id)
+    )
+    return (
+        Application.objects.filter(
+            Q(line_manager=user, status=Application.Status.SUBMITTED)
+            | host_manager
+            | Q(applicant=user, status=Application.Status.RETURNED)
+        )
+        .select_related("applicant", "opportunity", "host_institute")
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def checklist_items_for_owner(user: User) -> QuerySet[ChecklistItem]:
+    return (
+        ChecklistItem.objects.filter(owner=user, secondment__status__in=Secondment.LIVE)
+        .exclude(status__in=ChecklistItem.CLOSED)
+        .select_related("secondment")
+        .order_by("due_date", "pk")
+    )
+
+
+def my_work_sections(user) -> list[dict]:
+    """Two queries whatever the numbers: applications waiting on me, my checklist items."""
+    if not user.is_authenticated:
+        return []
+    waiting = list(applications_waiting_on(user)[:MY_WORK_LIMIT])
+    items = list(checklist_items_for_owner(user)[:MY_WORK_LIMIT])
+    today = timezone.localdate()
+    application_items = []
+    for application in waiting:
+        target = application.opportunity.title if application.opportunity else "Open application"
+        if application.status == Application.Status.RETURNED:
+            action = "Returned to you for changes"
+        elif application.status == Application.Status.SUBMITTED:
+            action = f"{application.applicant} asks you to endorse this"
+        else:
+            action = "Endorsed: waiting for your decision"
+        waited = (timezone.now() - application.status_changed_at).days
+        application_items.append(
+            {
+                "title": f"{application.reference}: {target}",
+                "url": reverse("exchange:application_detail", args=[application.pk]),
+                "detail": f"{action} (for {waited} day{'s' if waited != 1 else ''})",
+            }
+        )
+    checklist_items = []
+    for item in items:
+        late = item.due_date < today
+        checklist_items.append(
+            {
+                "title": f"{item.title} – {item.secondment.title}",
+                "url": reverse(
+                    "exchange:checklist_item_update", args=[item.secondment_id, item.pk]
+                ),
+                "detail": f"{'Overdue since' if late else 'Due'} {item.due_date:%-d %B %Y}",
+            }
+        )
+    return [
+        {
+            "title": "Exchange applications waiting on you",
+            "items": application_items,
+            "empty": "No exchange applications are waiting on you.",
+        },
+        {
+            "title": "Your secondment checklist items",
+            "items": checklist_items,
+            "empty": "You have no open secondment checklist items.",
+        },
+    ]
+
+
+# --- what a viewer may do --------------------------------------------------------------
+
+
+def application_actions_for(*, user: User, application: Application) -> list[str]:
+    """The actions the page offers this viewer; the services check again on submit."""
+    actions: list[str] = []
+    status = application.status
+    is_applicant = user.pk == application.applicant_id
+    if is_applicant and status in Application.EDITABLE:
+        actions += ["edit", "submit"]
+    if user.pk == application.line_manager_id and not is_applicant and status == "submitted":
+        actions += ["endorse", "return", "decline"]
+    if status == "endorsed" and (
+        user.is_superuser
+        or (
+            user.institute_id == application.host_institute_id
+            and user_manages_application(user=user, application=application)
+        )
+    ):
+        actions += ["accept", "return", "decline"]
+    if is_applicant and status not in Application.FINAL:
+        secondment = getattr(application, "secondment", None) if status == "accepted" else None
+        if secondment is None or secondment.status in ("planning", "ready"):
+            actions.append("withdraw")
+    return actions
+
+
+def secondment_actions_for(*, user: User, secondment: Secondment) -> list[str]:
+    if secondment.status not in Secondment.LIVE:
+        return []
+    actions: list[str] = []
+    may_manage = secondment_may_manage(user=user, secondment=secondment)
+    if may_manage:
+        actions.append("dates")
+        if secondment.status == Secondment.Status.PLANNING:
+            actions.append("ready")
+        if secondment.status == Secondment.Status.READY:
+            actions.append("start")
+        if secondment.status in (Secondment.Status.PLANNING, Secondment.Status.READY):
+            actions.append("cancel")
+        if secondment.status == Secondment.Status.ACTIVE:
+            actions += ["complete", "end_early"]
+    if user_manages_programme(user=user, programme=secondment.programme):
+        actions.append("supervisor")
+    return actions
+
+
+# --- history ---------------------------------------------------------------------------
+
+HISTORY_LIMIT = 25
+# Bookkeeping that the history's own "when" and "who" already say.
+HISTORY_HIDDEN = ["completed_at", "completed_by", "status_changed_at", "updated_at"]
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "blank"
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, datetime.date):
+        return date_format(value, "j M Y")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _describe_change(model, change) -> str:
+    field = model._meta.get_field(change.field)
+    label = capfirst(str(field.verbose_name))
+    if field.is_relation:
+        return f"{label} changed"
+    return f"{label}: {_display(field, change.old)} → {_display(field, change.new)}"
+
+
+def change_history(obj, *, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """Who changed what and when, newest first, from the record's audit history.
+
+    One query: the records are loaded once and compared in memory.
+    """
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    model = type(obj)
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(entries) == limit:
+            break
+        if older is None:
+            if len(records) > limit:
+                break  # the oldest loaded record is only there to compare against
+            changes = ["Created"]
+        else:
+            delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN)
+            changes = [_describe_change(model, change) for change in delta.changes]
+        if changes:
+            entries.append(
+                {"at": newer.history_date, "who": newer.history_user, "changes": changes}
+            )
+    return entries

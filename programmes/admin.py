@@ -1,0 +1,162 @@
+"""Admin for programmes. Institute admins see only records their institute takes part in."""
+
+from django.contrib import admin
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    CalendarFeed,
+    Milestone,
+    MilestoneDueDateChange,
+    Programme,
+    Project,
+    ProjectMembership,
+)
+
+
+def _institute_scope(request) -> int | None:
+    """None for superusers (everything); the admin's institute id otherwise."""
+    if request.user.is_superuser:
+        return None
+    return request.user.institute_id or -1
+
+
+class InstituteScopedAdmin(SimpleHistoryAdmin):
+    # The lookup from this model to the institutes that take part in it.
+    institute_lookups: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        institute_id = _institute_scope(request)
+        if institute_id is None:
+            return qs
+        condition = Q()
+        for lookup in self.institute_lookups:
+            condition |= Q(**{lookup: institute_id})
+        return qs.filter(condition).distinct()
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    fields = ("code", "title", "lead_institute", "status", "start_date", "end_date")
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(InstituteScopedAdmin):
+    institute_lookups = ("institutes",)
+    list_display = ("name", "agreement_reference", "start_date", "end_date")
+    search_fields = ("name", "agreement_reference", "description")
+    list_filter = ("institutes",)
+    filter_horizontal = ("institutes", "managers")
+    inlines = [ProjectInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = ProjectMembership
+    fields = ("user", "institute", "role")
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ("title", "owner", "due_date", "baseline_due_date", "status", "completed_on")
+    autocomplete_fields = ("owner",)
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(InstituteScopedAdmin):
+    institute_lookups = ("lead_institute", "partner_institutes")
+    list_display = ("code", "title", "programme", "lead_institute", "status", "rag_override")
+    list_filter = ("status", "programme", "lead_institute", "rag_override")
+    search_fields = ("code", "title", "summary")
+    filter_horizontal = ("partner_institutes",)
+    readonly_fields = ("created_at", "updated_at", "rag_override_at")
+    raw_id_fields = ("rag_override_by",)
+    inlines = [MembershipInline, MilestoneInline]
+
+
+class DueDateChangeInline(admin.TabularInline):
+    model = MilestoneDueDateChange
+    fields = ("old_due_date", "new_due_date", "changed_by", "changed_at", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Due-date changes are made through the portal so that the reason is kept.
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(InstituteScopedAdmin):
+    institute_lookups = ("project__lead_institute", "project__partner_institutes")
+    list_display = ("title", "project", "owner", "due_date", "baseline_due_date", "status")
+    list_filter = (
+        "status",
+        "requires_partner_handover",
+        "project__programme",
+        "project__lead_institute",
+        ("due_date", admin.DateFieldListFilter),
+    )
+    search_fields = ("title", "description", "project__code", "owner__email", "owner__full_name")
+    autocomplete_fields = ("owner",)
+    filter_horizontal = ("dependencies",)
+    date_hierarchy = "due_date"
+    readonly_fields = ("created_at", "updated_at")
+    list_select_related = ("project", "owner")
+    inlines = [DueDateChangeInline]
+
+
+@admin.register(ProjectMembership)
+class ProjectMembershipAdmin(InstituteScopedAdmin):
+    institute_lookups = ("project__lead_institute", "project__partner_institutes")
+    list_display = ("user", "project", "institute", "role")
+    list_filter = ("role", "institute", "project__programme")
+    search_fields = ("user__email", "user__full_name", "project__code")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "project", "institute")
+
+
+@admin.register(MilestoneDueDateChange)
+class MilestoneDueDateChangeAdmin(admin.ModelAdmin):
+    list_display = ("milestone", "old_due_date", "new_due_date", "changed_by", "changed_at")
+    list_filter = (("changed_at", admin.DateFieldListFilter),)
+    search_fields = ("milestone__title", "milestone__project__code", "reason")
+    readonly_fields = ("milestone", "old_due_date", "new_due_date", "changed_by", "changed_at")
+    list_select_related = ("milestone", "changed_by")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        institute_id = _institute_scope(request)
+        if institute_id is None:
+            return qs
+        return qs.filter(
+            Q(milestone__project__lead_institute=institute_id)
+            | Q(milestone__project__partner_institutes=institute_id)
+        ).distinct()
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Admins can see who has a feed and revoke one (delete); the token is never shown."""
+
+    list_display = ("user", "created_at")
+    search_fields = ("user__email", "user__full_name")
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("user")
+        institute_id = _institute_scope(request)
+        return qs if institute_id is None else qs.filter(user__institute=institute_id)
+
+    def has_add_permission(self, request):
+        return False

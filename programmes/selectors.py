@@ -1,0 +1,517 @@
+"""Reads for programmes, projects and milestones.
+
+Visibility is defined here once: a person sees the projects they are a member of and
+everything in the programmes they manage. Every page, export and feed starts from
+``project_list_visible_to`` / ``milestone_list_visible_to``, so another project's record
+is a 404, never a 403.
+
+RAG is computed in the database (``Case`` expressions) so that lists and dashboards stay
+a constant number of queries however many milestones there are.
+"""
+
+import datetime
+import zoneinfo
+from importlib import import_module
+
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Institute, User
+
+from .models import (
+    OPEN_MILESTONE_STATUSES,
+    CalendarFeed,
+    Milestone,
+    MilestoneStatus,
+    Programme,
+    Project,
+    ProjectMembership,
+    Rag,
+)
+
+AMBER_WINDOW_DAYS = 14
+DASHBOARD_WINDOW_DAYS = 30
+
+# RAG as a rank so that "worst of" is a MIN: red 1, amber 2, green 3.
+RAG_RANK = {Rag.RED: 1, Rag.AMBER: 2, Rag.GREEN: 3}
+RANK_RAG = {rank: rag for rag, rank in RAG_RANK.items()}
+
+
+def today_for(user) -> datetime.date:
+    """Today's date where the person is (their time zone, else their institute's)."""
+    tz_name = getattr(user, "effective_time_zone", "UTC") if user.is_authenticated else "UTC"
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tz_name))
+
+
+# --- RAG ------------------------------------------------------------------------------
+
+
+def milestone_rag_rank_expression(*, today: datetime.date, prefix: str = ""):
+    """The RAG rank of a milestone as SQL.
+
+    Open and overdue → red; planned (not started) and due within 14 days → amber;
+    missed → red; otherwise green. ``prefix`` lets a project query reach its milestones.
+    """
+    status = f"{prefix}status"
+    due = f"{prefix}due_date"
+    return Case(
+        When(Q(**{f"{status}__in": OPEN_MILESTONE_STATUSES, f"{due}__lt": today}), then=Value(1)),
+        When(Q(**{status: MilestoneStatus.MISSED}), then=Value(1)),
+        When(
+            Q(
+                **{
+                    status: MilestoneStatus.PLANNED,
+                    f"{due}__lte": today + datetime.timedelta(days=AMBER_WINDOW_DAYS),
+                }
+            ),
+            then=Value(2),
+        ),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def rag_expression_from_rank(rank_field: str):
+    return Case(
+        When(**{rank_field: 1}, then=Value(Rag.RED.value)),
+        When(**{rank_field: 2}, then=Value(Rag.AMBER.value)),
+        default=Value(Rag.GREEN.value),
+    )
+
+
+def milestone_rag(*, milestone: Milestone, today: datetime.date) -> str:
+    """The same rule as ``milestone_rag_rank_expression``, for one milestone in Python."""
+    if milestone.status == MilestoneStatus.MISSED:
+        return Rag.RED
+    if milestone.status in OPEN_MILESTONE_STATUSES and milestone.due_date < today:
+        return Rag.RED
+    if milestone.status == MilestoneStatus.PLANNED and milestone.due_date <= today + (
+        datetime.timedelta(days=AMBER_WINDOW_DAYS)
+    ):
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def with_milestone_rag(qs: QuerySet, *, today: datetime.date) -> QuerySet:
+    return qs.annotate(
+        rag_rank=milestone_rag_rank_expression(today=today),
+        rag=rag_expression_from_rank("rag_rank"),
+        slippage=ExpressionWrapper(
+            F("due_date") - F("baseline_due_date"), output_field=DurationField()
+        ),
+    )
+
+
+def with_project_rag(qs: QuerySet, *, today: datetime.date) -> QuerySet:
+    """Annotate projects with derived RAG (worst of open milestones), the shown RAG
+    (override first), and the dashboard counts. One grouped query."""
+    open_q = Q(milestones__status__in=OPEN_MILESTONE_STATUSES)
+    derived_rank = Min(
+        Case(
+            When(open_q & Q(milestones__due_date__lt=today), then=Value(1)),
+            When(
+                Q(milestones__status=MilestoneStatus.PLANNED)
+                & Q(milestones__due_date__lte=today + datetime.timedelta(days=AMBER_WINDOW_DAYS)),
+                then=Value(2),
+            ),
+            When(open_q, then=Value(3)),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+    return qs.annotate(
+        derived_rag_rank=Coalesce(derived_rank, Value(3)),
+        derived_rag=rag_expression_from_rank("derived_rag_rank"),
+        shown_rag=Case(
+            When(~Q(rag_override=""), then=F("rag_override")),
+            default=rag_expression_from_rank("derived_rag_rank"),
+        ),
+        milestone_count=Count("milestones"),
+        overdue_count=Count("milestones", filter=open_q & Q(milestones__due_date__lt=today)),
+        due_soon_count=Count(
+            "milestones",
+            filter=open_q
+            & Q(
+                milestones__due_date__gte=today,
+                milestones__due_date__lte=today + datetime.timedelta(days=DASHBOARD_WINDOW_DAYS),
+            ),
+        ),
+        done_count=Count("milestones", filter=Q(milestones__status=MilestoneStatus.DONE)),
+        slipped_count=Count(
+            "milestones", filter=Q(milestones__due_date__gt=F("milestones__baseline_due_date"))
+        ),
+        max_slippage=Max(
+            ExpressionWrapper(
+                F("milestones__due_date") - F("milestones__baseline_due_date"),
+                output_field=DurationField(),
+            )
+        ),
+    )
+
+
+# --- visibility -----------------------------------------------------------------------
+
+
+def _is_member(user, project_ref: str = "pk"):
+    return Exists(ProjectMembership.objects.filter(project_id=OuterRef(project_ref), user=user))
+
+
+def _manages(user, programme_ref: str):
+    return Exists(
+        Programme.managers.through.objects.filter(
+            programme_id=OuterRef(programme_ref), user_id=user.pk
+        )
+    )
+
+
+def project_list_visible_to(user) -> QuerySet[Project]:
+    """Projects the person is a member of, and every project in a programme they manage."""
+    if not user.is_authenticated or not user.is_active:
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(_is_member(user) | _manages(user, "programme_id"))
+
+
+def project_list_manageable_by(user) -> QuerySet[Project]:
+    """Projects the person may edit: those in programmes they manage."""
+    if not user.is_authenticated or not user.is_active:
+        return Project.objects.none()
+    return Project.objects.filter(_manages(user, "programme_id"))
+
+
+def programme_list_visible_to(user) -> QuerySet[Programme]:
+    """Programmes the person manages, or in which they are a member of a project."""
+    if not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    member_of = Exists(
+        ProjectMembership.objects.filter(project__programme_id=OuterRef("pk"), user=user)
+    )
+    return Programme.objects.filter(_manages(user, "pk") | member_of)
+
+
+def programme_list_manageable_by(user) -> QuerySet[Programme]:
+    if not user.is_authenticated or not user.is_active:
+        return Programme.objects.none()
+    return Programme.objects.filter(_manages(user, "pk"))
+
+
+def milestone_list_visible_to(user) -> QuerySet[Milestone]:
+    if not user.is_authenticated or not user.is_active:
+        return Milestone.objects.none()
+    if user.is_superuser:
+        return Milestone.objects.all()
+    return Milestone.objects.filter(
+        _is_member(user, "project_id") | _manages(user, "project__programme_id")
+    )
+
+
+def user_manages_project(*, user, project: Project) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return project.programme.managers.filter(pk=user.pk).exists()
+
+
+def user_manages_programme(*, user, programme: Programme) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return programme.managers.filter(pk=user.pk).exists()
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def programme_list_for_page(*, user) -> QuerySet[Programme]:
+    today = today_for(user)
+    visible_projects = project_list_visible_to(user)
+    return (
+        programme_list_visible_to(user)
+        .annotate(
+            project_count=Count(
+                "projects", filter=Q(projects__in=visible_projects.values("pk")), distinct=True
+            ),
+            overdue_count=Count(
+                "projects__milestones",
+                filter=Q(projects__in=visible_projects.values("pk"))
+                & Q(projects__milestones__status__in=OPEN_MILESTONE_STATUSES)
+                & Q(projects__milestones__due_date__lt=today),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def programme_dashboard_projects(*, user, programme: Programme) -> QuerySet[Project]:
+    """The projects of one programme that the person sees, with RAG and counts."""
+    qs = (
+        project_list_visible_to(user)
+        .filter(programme=programme)
+        .select_related("lead_institute", "rag_override_by")
+        .order_by("code")
+    )
+    return with_project_rag(qs, today=today_for(user))
+
+
+def programme_dashboard_totals(*, projects) -> dict:
+    """Totals over the (already evaluated) dashboard projects; no further query."""
+    totals = {"overdue": 0, "due_soon": 0, "done": 0, "slipped": 0, "milestones": 0}
+    for project in projects:
+        totals["overdue"] += project.overdue_count
+        totals["due_soon"] += project.due_soon_count
+        totals["done"] += project.done_count
+        totals["slipped"] += project.slipped_count
+        totals["milestones"] += project.milestone_count
+    return totals
+
+
+def milestone_list_for_page(*, user, today: datetime.date | None = None) -> QuerySet[Milestone]:
+    qs = milestone_list_visible_to(user).select_related(
+        "project", "owner", "owner__institute", "project__programme"
+    )
+    return with_milestone_rag(qs, today=today or today_for(user))
+
+
+def project_detail_for(*, user, code: str) -> Project:
+    """One visible project with RAG; raises Project.DoesNotExist otherwise."""
+    qs = with_project_rag(
+        project_list_visible_to(user).select_related(
+            "programme", "lead_institute", "rag_override_by"
+        ),
+        today=today_for(user),
+    )
+    return qs.get(code=code)
+
+
+def project_members(*, project: Project) -> QuerySet[ProjectMembership]:
+    return project.memberships.select_related("user", "institute").order_by(
+        "role", "user__full_name", "user__email"
+    )
+
+
+def project_milestones(*, project: Project, today: datetime.date) -> list[Milestone]:
+    """The project's milestones with RAG and their dependencies (two queries)."""
+    qs = with_milestone_rag(
+        project.milestones.select_related("owner").prefetch_related("dependencies"), today=today
+    ).order_by("due_date", "pk")
+    return list(qs)
+
+
+def milestone_dependency_warnings(*, milestone: Milestone) -> list[str]:
+    """A warning for each dependency due after this milestone (uses prefetched deps)."""
+    return [
+        f"Due before its dependency “{dep.title}” (due {dep.due_date:%-d %B %Y})."
+        for dep in milestone.dependencies.all()
+        if dep.due_date > milestone.due_date
+    ]
+
+
+def milestone_schedule_warnings(*, milestone: Milestone) -> list[str]:
+    """After a write: dependencies due after this milestone, and milestones that depend on
+    it but are due before it. Two queries."""
+    warnings = [
+        f"“{milestone.title}” is due before its dependency “{dep.title}” "
+        f"(due {dep.due_date:%-d %B %Y})."
+        for dep in milestone.dependencies.filter(due_date__gt=milestone.due_date)
+    ]
+    warnings += [
+        f"“{dependent.title}” depends on this milestone but is due earlier "
+        f"({dependent.due_date:%-d %B %Y})."
+        for dependent in milestone.dependents.filter(due_date__lt=milestone.due_date)
+    ]
+    return warnings
+
+
+def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
+    """Recent changes to the project, its milestones and members, newest first.
+
+    Four queries, whatever the size of the history.
+    """
+    items = []
+    for record in project.history.select_related("history_user").order_by("-history_date")[:limit]:
+        items.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": record.history_change_reason
+                or {"+": "Project created", "~": "Project updated", "-": "Project deleted"}[
+                    record.history_type
+                ],
+                "subject": record.code,
+            }
+        )
+    milestone_history = Milestone.history.model.objects.filter(project_id=project.pk)
+    for record in milestone_history.select_related("history_user").order_by("-history_date")[
+        :limit
+    ]:
+        items.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": record.history_change_reason
+                or {"+": "Milestone added", "~": "Milestone updated", "-": "Milestone deleted"}[
+                    record.history_type
+                ],
+                "subject": record.title,
+            }
+        )
+    member_history = ProjectMembership.history.model.objects.filter(project_id=project.pk)
+    for record in member_history.select_related("history_user", "user").order_by("-history_date")[
+        :limit
+    ]:
+        verb = {"+": "Member added", "~": "Member updated", "-": "Member removed"}[
+            record.history_type
+        ]
+        items.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": f"{verb} ({record.get_role_display()})",
+                "subject": str(record.user) if record.user_id else "",
+            }
+        )
+    items.sort(key=lambda item: item["when"], reverse=True)
+    return items[:limit]
+
+
+def milestone_detail_for(*, user, pk: int) -> Milestone:
+    qs = milestone_list_for_page(user=user).prefetch_related(
+        "dependencies", "dependents", "due_date_changes__changed_by"
+    )
+    return qs.get(pk=pk)
+
+
+def milestone_history(*, milestone: Milestone, limit: int = 20):
+    return milestone.history.select_related("history_user").order_by("-history_date")[:limit]
+
+
+def milestone_filter_choices(*, user, programme: Programme | None = None) -> dict:
+    """Choices for the milestone filters, limited to what the person can see."""
+    projects = project_list_visible_to(user)
+    if programme is not None:
+        projects = projects.filter(programme=programme)
+    milestones = milestone_list_visible_to(user)
+    if programme is not None:
+        milestones = milestones.filter(project__programme=programme)
+    owners = User.objects.filter(pk__in=milestones.values("owner_id")).order_by(
+        "full_name", "email"
+    )
+    institutes = Institute.objects.filter(pk__in=milestones.values("owner__institute_id")).order_by(
+        "name"
+    )
+    return {
+        "projects": [(p.code, f"{p.code}: {p.title}") for p in projects.order_by("code")],
+        "owners": [(u.pk, str(u)) for u in owners],
+        "institutes": [(i.code, i.name) for i in institutes],
+    }
+
+
+def gate_satisfied(*, milestone: Milestone) -> bool:
+    """Whether the partner institute has acknowledged a handover linked to the milestone.
+
+    The handover app supplies ``handover.selectors.milestone_gate_satisfied``; while it
+    does not exist, no gate is satisfied.
+    """
+    try:
+        module = import_module("handover.selectors")
+    except ModuleNotFoundError:
+        return False
+    check = getattr(module, "milestone_gate_satisfied", None)
+    if check is None:
+        return False
+    return bool(check(milestone=milestone))
+
+
+# --- calendar and my work -------------------------------------------------------------
+
+
+def calendar_feed_for(*, user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_owner(*, token: str) -> User | None:
+    feed = (
+        CalendarFeed.objects.select_related("user", "user__institute")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    return feed.user if feed else None
+
+
+def calendar_milestones(*, user) -> QuerySet[Milestone]:
+    """Milestones in the person's feed: all they can see, except cancelled ones."""
+    return (
+        milestone_list_visible_to(user)
+        .exclude(status=MilestoneStatus.CANCELLED)
+        .select_related("project")
+        .only("pk", "title", "due_date", "status", "updated_at", "project__code")
+        .order_by("due_date", "pk")
+    )
+
+
+MY_WORK_LIMIT = 20
+
+
+def my_work_sections(user) -> list[dict]:
+    """Open milestones the person owns, soonest first, overdue ones flagged. One query."""
+    if not user.is_authenticated:
+        return []
+    today = today_for(user)
+    milestones = list(
+        milestone_list_visible_to(user)
+        .filter(owner=user, status__in=OPEN_MILESTONE_STATUSES)
+        .select_related("project")
+        .order_by("due_date", "pk")[: MY_WORK_LIMIT + 1]
+    )
+    items = []
+    for milestone in milestones[:MY_WORK_LIMIT]:
+        days = (milestone.due_date - today).days
+        if days < 0:
+            when = f"Overdue: was due {milestone.due_date:%-d %B %Y} ({-days} days ago)"
+        elif days == 0:
+            when = "Due today"
+        else:
+            when = f"Due {milestone.due_date:%-d %B %Y}"
+        items.append(
+            {
+                "title": f"{milestone.project.code}: {milestone.title}",
+                "url": milestone.get_absolute_url(),
+                "detail": f"{when} · {milestone.get_status_display()}",
+                "overdue": days < 0,
+            }
+        )
+    if len(milestones) > MY_WORK_LIMIT:
+        items.append(
+            {
+                "title": "All your milestones",
+                "url": reverse("programmes:milestone_list") + f"?owner={user.pk}",
+                "detail": "More milestones than fit here.",
+                "overdue": False,
+            }
+        )
+    return [
+        {
+            "title": "Milestones you own",
+            "items": items,
+            "empty": "You own no open milestones.",
+        }
+    ]
