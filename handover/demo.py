@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Institute, User
+from programmes.models import Milestone
 
 from . import services
 from .markings import Marking
@@ -157,7 +158,13 @@ def _document(owner: User, title: str, marking: Marking, name: str, generate) ->
 
 
 def _handover(
-    *, sender: User, recipients: list[User], documents: list[Document], message: str, end: str
+    *,
+    sender: User,
+    recipients: list[User],
+    documents: list[Document],
+    message: str,
+    end: str,
+    milestone=None,
 ) -> Handover | None:
     if Handover.objects.filter(sender=sender, message=message).exists():
         return None
@@ -169,6 +176,7 @@ def _handover(
         versions=[d.versions.order_by("-number").first() for d in documents],
         acknowledge_by=timezone.localdate() + datetime.timedelta(days=14),
         message=message,
+        milestone=milestone,
     )
     if end == HandoverStatus.DRAFT:
         return handover
@@ -243,14 +251,33 @@ def seed(*, stdout) -> None:
             HandoverStatus.DRAFT,
         ),
     ]
+    # A gated milestone of the programmes demo (owned in Canberra) waits on this package.
+    gated = (
+        Milestone.objects.filter(
+            title="Cyber capability report", owner=au_researcher, requires_partner_handover=True
+        )
+        .filter(project__memberships__user=uk_researcher)
+        .first()
+    )
+    plans.append(
+        (
+            uk_researcher,
+            [au_researcher],
+            ["Red-team findings summary"],
+            "Red-team findings for the cyber capability report milestone.",
+            HandoverStatus.SENT,
+            gated,
+        )
+    )
     created = 0
-    for sender, recipients, titles, message, end in plans:
+    for sender, recipients, titles, message, end, *link in plans:
         if _handover(
             sender=sender,
             recipients=recipients,
             documents=[documents[t] for t in titles],
             message=message,
             end=end,
+            milestone=link[0] if link else None,
         ):
             created += 1
     stdout.write(f"Handover: {len(documents)} documents, {created} new handovers.")

@@ -227,3 +227,22 @@ def test_the_prepare_page_offers_only_visible_links_and_shows_them(client, world
     )
     assert "Choose a milestone of a project you work on." in bad.content.decode()
     assert Handover.objects.count() == 1
+
+
+def test_programmes_marks_a_gated_milestone_done_only_after_acknowledgement(world):
+    """End to end with the programmes app: the gate opens when the partner's handover is
+    acknowledged."""
+    from programmes.models import MilestoneStatus
+    from programmes.services import milestone_complete
+
+    milestone = world["milestone"]
+    with pytest.raises(ValidationError, match="acknowledged handover"):
+        milestone_complete(actor=world["au_recipient"], milestone=milestone)
+    handover = prepare(world, milestone=milestone)
+    services.handover_send(handover=handover, user=world["uk_sender"])
+    with pytest.raises(ValidationError, match="acknowledged handover"):
+        milestone_complete(actor=world["au_recipient"], milestone=milestone)
+    services.handover_acknowledge(handover=handover, user=world["au_recipient"])
+    milestone_complete(actor=world["au_recipient"], milestone=milestone)
+    milestone.refresh_from_db()
+    assert milestone.status == MilestoneStatus.DONE

@@ -108,6 +108,9 @@ def test_seed_creates_documents_and_handovers_in_several_states_once(db):
     out = StringIO()
     call_command("verify_custody", stdout=out)
     assert "Custody intact" in out.getvalue()
+    gated = Handover.objects.get(milestone__title="Cyber capability report")
+    assert gated.status == HandoverStatus.SENT
+    assert selectors.milestone_gate_satisfied(milestone=gated.milestone) is False
 
 
 def test_acknowledge_by_today_is_allowed(cast):
