@@ -1,0 +1,261 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from accounts.models import Institute, User
+
+from . import markings, selectors
+from .markings import Marking, MarkingError
+from .uploads import ALLOWED, ALLOWED_TEXT
+
+_ACCEPT = ",".join(f".{ext}" for ext in ALLOWED)
+
+
+def _classification_choices():
+    groups = [("", "Choose the marking")]
+    for scheme, label in ((markings.UK, "UK marking"), (markings.AU, "Australian marking")):
+        options = [(f"{scheme}|{c}", c) for c in markings.ACCEPTED[scheme]]
+        options += [
+            (f"{scheme}|{c}", f"{c} (not allowed here)") for c in markings.ABOVE_CEILING[scheme]
+        ]
+        groups.append((label, options))
+    return groups
+
+
+def _file_help() -> str:
+    return f"{ALLOWED_TEXT}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+
+
+def _file_field(label: str) -> forms.FileField:
+    # The size in the hint is filled in per form (settings are read at call time).
+    return forms.FileField(
+        label=label,
+        widget=forms.ClearableFileInput(attrs={"accept": _ACCEPT}),
+        error_messages={
+            "required": "Choose a file to upload.",
+            "empty": "The chosen file is empty. Choose a file that has content.",
+            "invalid": "Choose a file to upload.",
+        },
+    )
+
+
+class DocumentUploadForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={"required": "Enter a title for the document."},
+    )
+    classification = forms.ChoiceField(
+        label="Protective marking",
+        help_text="The classification the originator gave the document, in their scheme. "
+        "The portal holds OFFICIAL-level information only.",
+        error_messages={"required": "Choose the document's protective marking."},
+    )
+    descriptors = forms.MultipleChoiceField(
+        label="UK descriptors (OFFICIAL-SENSITIVE only)",
+        required=False,
+        choices=[(d, d) for d in markings.UK_DESCRIPTORS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    handling_instructions = forms.MultipleChoiceField(
+        label="UK handling instructions (OFFICIAL-SENSITIVE only)",
+        required=False,
+        choices=[(d, d) for d in markings.UK_HANDLING_INSTRUCTIONS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    information_management_markers = forms.MultipleChoiceField(
+        label="Australian information management markers",
+        required=False,
+        choices=[(d, d) for d in markings.AU_INFORMATION_MANAGEMENT_MARKERS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    releasability = forms.ChoiceField(
+        label="Releasability",
+        required=False,
+        initial="",
+        choices=[
+            ("", "No releasability caveat"),
+            (markings.UK_EYES_ONLY, "UK EYES ONLY (British nationals at the UK institute)"),
+            (markings.AUSTEO, "AUSTEO (Australian nationals at the Australian institute)"),
+            (markings.REL_AUS_GBR, "REL AUS/GBR (nationals of either country)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file = _file_field("File")
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What this version is, for example ‘Final draft for review’.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help()
+        self.fields["classification"].choices = _classification_choices()
+        if user is not None and user.institute_id and not self.is_bound:
+            scheme = user.institute.classification_scheme
+            self.initial.setdefault("classification", f"{scheme}|OFFICIAL")
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("classification")
+        if not value:
+            return cleaned
+        scheme, _, classification = value.partition("|")
+        marking = Marking(
+            scheme=scheme,
+            classification=classification,
+            descriptors=tuple(cleaned.get("descriptors") or ()),
+            handling_instructions=tuple(cleaned.get("handling_instructions") or ()),
+            information_management_markers=tuple(
+                cleaned.get("information_management_markers") or ()
+            ),
+            releasability=cleaned.get("releasability") or "",
+        )
+        try:
+            cleaned["marking"] = markings.validate(marking)
+        except MarkingError as exc:
+            self.add_error(exc.field, exc.message)
+        return cleaned
+
+
+class VersionForm(forms.Form):
+    file = _file_field("New version")
+    note = forms.CharField(
+        label="What changed (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help()
+
+
+class VersionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return (
+            f"{obj.document.title} – version {obj.number}, {obj.original_name} "
+            f"({obj.document.marking_text})"
+        )
+
+
+class RecipientChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        job = f", {obj.job_title}" if obj.job_title else ""
+        return f"{obj.get_full_name()}{job} ({obj.institute.code if obj.institute else 'none'})"
+
+
+class MilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.project.code}: {obj.title} (due {obj.due_date:%-d %B %Y})"
+
+
+class SecondmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.secondee.get_full_name()}: {obj.title}"
+
+
+class HandoverForm(forms.Form):
+    receiving_institute = forms.ModelChoiceField(
+        label="Receiving institute",
+        queryset=Institute.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Choose the institute you are handing over to."},
+    )
+    recipients = RecipientChoiceField(
+        label="Recipients",
+        help_text="People at the receiving institute who will download and acknowledge.",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one recipient.",
+            "invalid_choice": "Choose recipients from the list.",
+        },
+    )
+    versions = VersionChoiceField(
+        label="Documents",
+        help_text="Each is handed over as its current version; later versions are not included.",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one document to hand over.",
+            "invalid_choice": "Choose documents from the list.",
+        },
+    )
+    acknowledge_by = forms.DateField(
+        label="Acknowledge by",
+        help_text="The date by which recipients should acknowledge receipt.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date to acknowledge by.",
+            "invalid": "Enter a real date, for example 27/3/2027.",
+        },
+    )
+    message = forms.CharField(
+        label="Message (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to recipients in the portal. Do not paste document content here.",
+    )
+    project = forms.ModelChoiceField(
+        label="Project (optional)",
+        required=False,
+        queryset=None,
+        empty_label="Not linked to a project",
+        error_messages={"invalid_choice": "Choose a project you work on."},
+    )
+    milestone = MilestoneChoiceField(
+        label="Milestone (optional)",
+        required=False,
+        queryset=None,
+        empty_label="Not linked to a milestone",
+        help_text="A milestone that needs an acknowledged handover is met when the partner "
+        "institute acknowledges this one.",
+        error_messages={"invalid_choice": "Choose a milestone of a project you work on."},
+    )
+    secondment = SecondmentChoiceField(
+        label="Secondment (optional)",
+        required=False,
+        queryset=None,
+        empty_label="Not linked to a secondment",
+        error_messages={"invalid_choice": "Choose a secondment you are part of."},
+    )
+
+    def __init__(self, *args, user, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        partners = Institute.objects.exclude(pk=user.institute_id).order_by("name")
+        self.fields["receiving_institute"].queryset = partners
+        # Any active person validates (so that a colleague chosen by a crafted request gets
+        # the service's clear message); only people at partner institutes are offered.
+        recipients = self.fields["recipients"]
+        recipients.queryset = User.objects.filter(is_active=True).select_related("institute")
+        recipients.widget.choices = [
+            (person.pk, recipients.label_from_instance(person))
+            for person in User.objects.filter(is_active=True, institute__in=partners)
+            .select_related("institute")
+            .order_by("institute__name", "full_name", "email")
+        ]
+        self.fields["versions"].queryset = versions
+        self.fields["project"].queryset = selectors.project_choices_for(user)
+        self.fields["milestone"].queryset = selectors.milestone_choices_for(user)
+        self.fields["secondment"].queryset = selectors.secondment_choices_for(user)
+
+
+class QueryForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong or missing?",
+        help_text="The sender sees this and can send a corrected handover.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what is wrong or missing."},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing it? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

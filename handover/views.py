@@ -1,0 +1,405 @@
+import csv
+import io
+import json
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import mfa_enforced
+
+from . import markings, selectors, services
+from .filters import DocumentFilter
+from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
+from .models import AccessAction, HandoverStatus
+
+PAGE_SIZE = 20
+
+
+def _safe_filename(text: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")
+    return re.sub(r"\s+", " ", cleaned)[:180] or "file"
+
+
+def _marking_context(marking) -> dict:
+    if marking is None:
+        return {}
+    return {
+        "marking": markings.banner_text(marking),
+        "marking_class": markings.banner_class(marking),
+    }
+
+
+def _attachment(version, *, prefix: str) -> FileResponse:
+    handle = default_storage.open(version.file, "rb")
+    filename = _safe_filename(
+        f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=version.media_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- documents ------------------------------------------------------------------------
+
+
+@mfa_enforced
+def document_list(request):
+    filterset = DocumentFilter(
+        request.GET or None,
+        queryset=selectors.document_list_for_page(request.user),
+        request=request,
+    )
+    documents = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "handover/document_list.html",
+        {
+            "page_obj": page,
+            "filter": filterset,
+            "filtered": any(request.GET.get(f) for f in filterset.filters),
+            **_marking_context(selectors.page_marking(page.object_list)),
+        },
+    )
+
+
+@mfa_enforced
+def document_upload(request):
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_upload(
+                user=request.user,
+                title=form.cleaned_data["title"],
+                marking=form.cleaned_data["marking"],
+                uploaded=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{document.title} has been uploaded.")
+            return redirect(document)
+    return render(request, "handover/document_upload.html", {"form": form})
+
+
+@mfa_enforced
+def document_detail(request, pk: int):
+    document = get_object_or_404(
+        selectors.document_list_visible_to(request.user).select_related(
+            "owner_institute", "created_by"
+        ),
+        pk=pk,
+    )
+    versions = list(selectors.document_versions_for(user=request.user, document=document))
+    is_owner = selectors.document_is_owned_by_users_institute(user=request.user, document=document)
+    if versions:
+        services.access_record(user=request.user, version=versions[0], action=AccessAction.VIEW)
+    context = {
+        "document": document,
+        "versions": versions,
+        "is_owner": is_owner,
+        "version_form": VersionForm() if is_owner else None,
+        **_marking_context(document.marking),
+    }
+    if is_owner:
+        context["access_page"] = Paginator(
+            selectors.document_access_log(document=document), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        context["history"] = list(
+            document.history.select_related("history_user").order_by("-history_date")[:20]
+        )
+    return render(request, "handover/document_detail.html", context)
+
+
+@mfa_enforced
+def version_add(request, pk: int):
+    document = get_object_or_404(
+        selectors.document_list_visible_to(request.user).filter(
+            owner_institute_id=request.user.institute_id
+        ),
+        pk=pk,
+    )
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.document_version_add(
+                user=request.user,
+                document=document,
+                uploaded=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Version {version.number} of {document.title} was added.")
+            return redirect(document)
+    return render(
+        request,
+        "handover/version_add.html",
+        {"form": form, "document": document, **_marking_context(document.marking)},
+    )
+
+
+@mfa_enforced
+def version_download(request, pk: int, number: int):
+    version = get_object_or_404(
+        selectors.version_list_visible_to(request.user).select_related("document"),
+        document_id=pk,
+        number=number,
+    )
+    services.version_download(version=version, user=request.user)
+    return _attachment(version, prefix=f"DOC-{version.document_id}")
+
+
+# --- handovers ------------------------------------------------------------------------
+
+
+@mfa_enforced
+def handover_list(request):
+    received = Paginator(selectors.handover_list_received(request.user), PAGE_SIZE).get_page(
+        request.GET.get("received")
+    )
+    sent = Paginator(selectors.handover_list_sent(request.user), PAGE_SIZE).get_page(
+        request.GET.get("sent")
+    )
+    shown = [*received.object_list, *sent.object_list]
+    marking = markings.highest(
+        m for m in (selectors.handover_marking(h) for h in shown) if m is not None
+    )
+    return render(
+        request,
+        "handover/handover_list.html",
+        {"received": received, "sent": sent, **_marking_context(marking)},
+    )
+
+
+@mfa_enforced
+def handover_prepare(request):
+    if not request.user.institute_id:
+        raise Http404
+    versions = selectors.versions_for_handover_form(request.user)
+    form = HandoverForm(request.POST or None, user=request.user, versions=versions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handover = services.handover_prepare(
+                sender=request.user,
+                receiving_institute=form.cleaned_data["receiving_institute"],
+                recipients=form.cleaned_data["recipients"],
+                versions=form.cleaned_data["versions"],
+                acknowledge_by=form.cleaned_data["acknowledge_by"],
+                message=form.cleaned_data["message"],
+                project=form.cleaned_data["project"],
+                milestone=form.cleaned_data["milestone"],
+                secondment=form.cleaned_data["secondment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{handover.reference} is ready. Check it, then send it.")
+            return redirect(handover)
+    return render(
+        request,
+        "handover/handover_prepare.html",
+        {"form": form, "has_documents": versions.exists()},
+    )
+
+
+def _visible_handover(request, reference: str):
+    return get_object_or_404(selectors.handover_detail_queryset(request.user), reference=reference)
+
+
+@mfa_enforced
+def handover_detail(request, reference: str):
+    handover = _visible_handover(request, reference)
+    is_recipient = selectors.handover_is_recipient(handover=handover, user=request.user)
+    is_sender = handover.sender_id == request.user.pk
+    items = [
+        {"item": item, "may_open": markings.user_may_access(request.user, item.version.document)}
+        for item in handover.items.all()
+    ]
+    context = {
+        "handover": handover,
+        "items": items,
+        "custody": list(selectors.handover_custody(handover=handover)),
+        "is_sender": is_sender,
+        "is_recipient": is_recipient,
+        "can_send": is_sender and handover.status == HandoverStatus.DRAFT,
+        "can_withdraw": is_sender
+        and handover.status not in {HandoverStatus.ACKNOWLEDGED, HandoverStatus.WITHDRAWN},
+        "can_respond": is_recipient
+        and handover.status in {HandoverStatus.SENT, HandoverStatus.QUERIED},
+        "can_query": is_recipient and handover.status == HandoverStatus.SENT,
+        "can_download": handover.status != HandoverStatus.WITHDRAWN,
+        "overdue": handover.status == HandoverStatus.SENT
+        and handover.acknowledge_by < timezone.localdate(),
+        "history": list(
+            handover.history.select_related("history_user").order_by("-history_date")[:20]
+        ),
+        **_marking_context(selectors.handover_marking(handover)),
+    }
+    return render(request, "handover/handover_detail.html", context)
+
+
+def _act(request, handover, action, success: str, **kwargs):
+    try:
+        action(handover=handover, user=request.user, **kwargs)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(handover)
+
+
+@require_POST
+@mfa_enforced
+def handover_send(request, reference: str):
+    handover = _visible_handover(request, reference)
+    return _act(request, handover, services.handover_send, f"{handover.reference} has been sent.")
+
+
+@require_POST
+@mfa_enforced
+def handover_acknowledge(request, reference: str):
+    handover = _visible_handover(request, reference)
+    return _act(
+        request,
+        handover,
+        services.handover_acknowledge,
+        f"You have acknowledged {handover.reference}. Every file matched its checksum.",
+    )
+
+
+@mfa_enforced
+def handover_query(request, reference: str):
+    handover = _visible_handover(request, reference)
+    if not selectors.handover_is_recipient(handover=handover, user=request.user):
+        raise Http404
+    form = QueryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_query(
+                handover=handover, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                form.add_error(None, exc)
+            else:
+                for message in exc.messages:
+                    form.add_error(None, message)
+        else:
+            messages.success(request, f"Your query about {handover.reference} has been sent.")
+            return redirect(handover)
+    return render(
+        request,
+        "handover/handover_query.html",
+        {
+            "form": form,
+            "handover": handover,
+            **_marking_context(selectors.handover_marking(handover)),
+        },
+    )
+
+
+@mfa_enforced
+def handover_withdraw(request, reference: str):
+    handover = _visible_handover(request, reference)
+    if handover.sender_id != request.user.pk:
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.handover_withdraw(
+                handover=handover, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"{handover.reference} has been withdrawn.")
+            return redirect(handover)
+    return render(
+        request,
+        "handover/handover_withdraw.html",
+        {
+            "form": form,
+            "handover": handover,
+            **_marking_context(selectors.handover_marking(handover)),
+        },
+    )
+
+
+@mfa_enforced
+def handover_item_download(request, reference: str, item_id: str):
+    handover = _visible_handover(request, reference)
+    if handover.status == HandoverStatus.WITHDRAWN:
+        raise Http404
+    item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
+    if item is None or not markings.user_may_access(request.user, item.version.document):
+        raise Http404
+    services.handover_item_download(handover=handover, item=item, user=request.user)
+    return _attachment(item.version, prefix=handover.reference)
+
+
+def _csv_safe(value):
+    # A spreadsheet would run a cell that starts like a formula.
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+def _manifest_name(handover, marking_text: str, extension: str) -> str:
+    return _safe_filename(f"{handover.reference} {marking_text} manifest") + f".{extension}"
+
+
+@mfa_enforced
+def handover_manifest(request, reference: str, fmt: str):
+    handover = _visible_handover(request, reference)
+    marking = selectors.handover_marking(handover)
+    marking_text = markings.banner_text(marking) if marking else ""
+    rows = selectors.handover_manifest_rows(handover)
+    if fmt == "json":
+        body = json.dumps(
+            {
+                "reference": handover.reference,
+                "marking": marking_text,
+                "from": handover.sending_institute.code,
+                "to": handover.receiving_institute.code,
+                "status": handover.status,
+                "sent_at": handover.sent_at.isoformat() if handover.sent_at else None,
+                "items": rows,
+            },
+            indent=2,
+        )
+        content_type = "application/json"
+    else:
+        buffer = io.StringIO()
+        fields = ["file_name", "document", "version", "size", "media_type", "sha256", "marking"]
+        writer = csv.DictWriter(buffer, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
+        body = buffer.getvalue()
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_manifest_name(handover, marking_text, fmt)}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
