@@ -1,6 +1,7 @@
 """Reads for notifications: a person sees only their own notices and reminders."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from accounts.models import User
 
@@ -33,21 +34,23 @@ def preference_choices_for(user: User) -> dict[str, str]:
 
 
 def my_work_sections(user: User) -> list[dict]:
-    """Unread notifications on the home page: the five newest, in one query."""
+    """A pointer to unread notifications on the home page, in one query.
+
+    The notices themselves are not repeated: each app's own "My work" section already
+    lists what waits on the person, and the same item twice would be noise.
+    """
     if not user.is_authenticated:
         return []
-    latest = list(notification_list_for(user).filter(read_at__isnull=True)[:5])
+    unread = notification_unread_count(user)
+    items = []
+    if unread:
+        items.append(
+            {
+                "title": f"You have {unread} unread notification{'s' if unread != 1 else ''}",
+                "url": reverse("notifications:list"),
+                "detail": "Reminders and news of what concerns you.",
+            }
+        )
     return [
-        {
-            "title": "Unread notifications",
-            "items": [
-                {
-                    "title": n.subject,
-                    "url": n.get_absolute_url(),
-                    "detail": f"{n.kind_label} · {n.created_at:%d %b %Y}",
-                }
-                for n in latest
-            ],
-            "empty": "You have no unread notifications.",
-        }
+        {"title": "Notifications", "items": items, "empty": "You have no unread notifications."}
     ]

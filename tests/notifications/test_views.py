@@ -126,14 +126,21 @@ def test_the_header_shows_the_unread_count_in_one_query(signed_in, uk_user):
     assert '3<span class="govuk-visually-hidden"> unread</span>' in html
 
 
-def test_my_work_lists_unread_notifications(signed_in, uk_user, django_assert_max_num_queries):
+def test_my_work_points_to_unread_notifications(signed_in, uk_user, django_assert_max_num_queries):
+    """The home page says how many are unread and links to them, without repeating them."""
+    html = signed_in.get(reverse("home")).content.decode()
+    assert "You have no unread notifications." in html
     NotificationFactory(recipient=uk_user, subject="Please endorse Liam's application")
     html = signed_in.get(reverse("home")).content.decode()
-    assert "Unread notifications" in html
-    assert "Please endorse Liam&#x27;s application" in html
+    assert "You have 1 unread notification<" in html
+    assert "Please endorse" not in html
     NotificationFactory.create_batch(20, recipient=uk_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(30) as few:
         signed_in.get(reverse("home"))
+    NotificationFactory.create_batch(20, recipient=uk_user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = signed_in.get(reverse("home")).content.decode()
+    assert "You have 41 unread notifications" in html
 
 
 def test_preferences_show_every_kind_with_its_current_choice(signed_in, uk_user):
