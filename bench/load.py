@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per page")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--as-user", default="programmes@aisi.example.gov.uk")
+    parser.add_argument("--as-user", default="researcher@aisi.example.gov.uk")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "load.json"))
     args = parser.parse_args(argv)
 
