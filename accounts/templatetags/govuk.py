@@ -67,3 +67,11 @@ def govuk_error_summary(*forms):
                     anchor = f"{field.auto_id}_0"
                 errors.append({"href": f"#{anchor}", "message": error})
     return {"errors": errors}
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param: str, number: int) -> str:
+    """The current URL's query with ``param`` set to ``number`` (filters are kept)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
