@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, mfa_enforced
+from accounts.forms import apply_service_errors
 
 from . import selectors, services
 from .filters import ApplicationQueueFilter, OpportunityFilter
@@ -24,7 +25,6 @@ from .forms import (
     ReasonForm,
     ReturnReportForm,
     SupervisorForm,
-    apply_service_errors,
 )
 from .models import Application, ChecklistItem, Secondment
 from .uploads import attachment_response

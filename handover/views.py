@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import mfa_enforced
+from accounts.forms import apply_service_errors
 
 from . import markings, selectors, services
 from .filters import DocumentFilter
@@ -298,11 +299,7 @@ def handover_query(request, reference: str):
                 handover=handover, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                form.add_error(None, exc)
-            else:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Your query about {handover.reference} has been sent.")
             return redirect(handover)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import manager_required, mfa_enforced
+from accounts.forms import apply_service_errors
 from accounts.selectors import user_is_programme_manager
 
 from . import exports, selectors, services
@@ -28,15 +29,6 @@ from .forms import (
 from .models import Milestone, Programme, Project, ProjectMembership
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's messages beside the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _page(request, queryset):
@@ -131,7 +123,7 @@ def programme_create(request):
         try:
             programme = services.programme_create(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             _warn_missing_institute_managers(request, programme)
             messages.success(request, f"Programme “{programme.name}” created.")
@@ -160,7 +152,7 @@ def programme_edit(request, pk: int):
                 actor=request.user, programme=programme, **form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             _warn_missing_institute_managers(request, programme)
             messages.success(request, "Programme details saved.")
@@ -182,7 +174,7 @@ def project_create(request):
         try:
             project = services.project_create(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, f"Project {project.code} created. Add its members, then its milestones."
@@ -219,7 +211,7 @@ def project_edit(request, code: str):
         try:
             services.project_update(actor=request.user, project=project, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Project details saved.")
             return redirect(project)
@@ -288,7 +280,7 @@ def project_members(request, code: str):
                 actor=request.user, project=project, user=form.user, role=form.cleaned_data["role"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, f"{membership.user} added as {membership.get_role_display()}."
@@ -336,7 +328,7 @@ def project_rag(request, code: str):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "RAG status saved.")
             return redirect(project)
@@ -395,7 +387,7 @@ def milestone_create(request, code: str):
                 actor=request.user, project=project, **form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Milestone “{milestone.title}” added.")
             _schedule_warnings(request, milestone)
@@ -448,7 +440,7 @@ def milestone_edit(request, pk: int):
                 actor=request.user, milestone=milestone, **form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Milestone details saved.")
             _schedule_warnings(request, milestone)
@@ -514,7 +506,7 @@ def milestone_status(request, pk: int):
                 completed_on=form.cleaned_data["completed_on"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("status", str(error))
         else:
@@ -545,7 +537,7 @@ def milestone_due_date(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Due date changed. The baseline is kept.")
             milestone.refresh_from_db()
