@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "accounts",
+    "portal",
     "exchange",
     "programmes",
     "handover",
@@ -99,12 +100,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     }
 ]
-FORM_RENDERER = "accounts.forms.GovukFormRenderer"
+FORM_RENDERER = "portal.forms.GovukFormRenderer"
 
 # Database: PostgreSQL when DATABASE_URL is set, SQLite under var/ otherwise.
 VAR_DIR.mkdir(exist_ok=True)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from portal import views as portal_views
 from programmes import views as programme_views
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
@@ -12,8 +13,8 @@ admin.site.site_title = "Exchange Portal admin"
 admin.site.index_title = "Manage the portal"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
@@ -24,5 +25,5 @@ urlpatterns = [
     path("calendar/<str:token>.ics", programme_views.calendar_feed, name="calendar_feed"),
 ]
 
-handler404 = "accounts.views.page_not_found"
-handler500 = "accounts.views.server_error"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

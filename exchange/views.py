@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, mfa_enforced
-from accounts.forms import apply_service_errors
+from portal.forms import apply_service_errors
 
 from . import selectors, services
 from .filters import ApplicationQueueFilter, OpportunityFilter

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import mfa_enforced
-from accounts.forms import apply_service_errors
+from portal.forms import apply_service_errors
 
 from . import markings, selectors, services
 from .filters import DocumentFilter

@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import manager_required, mfa_enforced
-from accounts.forms import apply_service_errors
 from accounts.selectors import user_is_programme_manager
+from portal.forms import apply_service_errors
 
 from . import exports, selectors, services
 from .forms import (

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.views import my_work_sections as all_my_work_sections
 from handover import selectors, services
 from handover.models import Document, Handover, HandoverStatus
+from portal.views import my_work_sections as all_my_work_sections
 
 from .factories import make_document, make_handover, people
 

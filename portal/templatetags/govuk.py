@@ -52,7 +52,7 @@ def is_single_checkbox(field: BoundField) -> bool:
     return field.widget_type == "checkbox"
 
 
-@register.inclusion_tag("govuk/error_summary.html")
+@register.inclusion_tag("portal/govuk/error_summary.html")
 def govuk_error_summary(*forms):
     errors = []
     for form in forms:

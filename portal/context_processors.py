@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from .selectors import user_is_institute_admin, user_is_programme_manager
+from accounts.selectors import user_is_institute_admin, user_is_programme_manager
 
 # (label, url name, who sees it). Items whose page does not exist yet are left out.
 NAVIGATION = [
