@@ -7,45 +7,21 @@ status/start and status/end indexes, and the partial indexes on clearance and vi
 
 import datetime
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
-from notifications.links import object_url, selector
-from notifications.rules import Message, Rule, due_values, register, register_visibility
+from notifications.rules import Message, Rule, due_values
 from notifications.windows import DaysSince, before, found_at, once_after, once_within
 
 from .models import Application, ChecklistItem, Secondment
+from .selectors import (
+    application_list_visible_to,
+    checklist_items_visible_to,
+    secondment_list_visible_to,
+)
 
 WAITING_WORKING_DAYS = 5
-
-
-# --- who may see what (the exchange app's selectors once they exist) -----------------
-
-
-def applications_visible_to(user):
-    visible = selector("exchange.selectors", "application_list_visible_to")
-    if visible is not None:
-        return visible(user)
-    return Application.objects.filter(
-        Q(applicant=user) | Q(line_manager=user) | Q(programme__managers=user)
-    ).distinct()
-
-
-def secondments_visible_to(user):
-    visible = selector("exchange.selectors", "secondment_list_visible_to")
-    if visible is not None:
-        return visible(user)
-    return Secondment.objects.filter(
-        Q(secondee=user)
-        | Q(home_manager=user)
-        | Q(host_supervisor=user)
-        | Q(programme__managers=user)
-    ).distinct()
-
-
-def checklist_items_visible_to(user):
-    return ChecklistItem.objects.filter(secondment__in=secondments_visible_to(user).values("pk"))
 
 
 # --- applications waiting on a decision ----------------------------------------------
@@ -108,7 +84,7 @@ def describe_waiting(application: Application, reminder) -> Message:
         f"waiting for your decision",
         body=f"It has waited {waited} days for you to {step} it. You will be reminded "
         f"weekly until it has a decision.",
-        url=object_url(application, "/exchanges/applications/"),
+        url=application.get_absolute_url(),
     )
 
 
@@ -150,7 +126,7 @@ def describe_item_due(item: ChecklistItem, reminder) -> Message:
         subject=f"Checklist: “{item.title}” for {item.secondment.reference} is due on "
         f"{item.due_date:%-d %B %Y}",
         body=f"Secondment: {item.secondment}.\nYou own this checklist item.",
-        url=object_url(item, object_url(item.secondment, "/exchanges/secondments/")),
+        url=item.get_absolute_url(),
     )
 
 
@@ -160,7 +136,7 @@ def describe_item_late(item: ChecklistItem, reminder) -> Message:
         f"(due {item.due_date:%-d %B %Y})",
         body=f"Secondment: {item.secondment}.\nYou own this checklist item. Complete it, "
         f"or mark it not applicable with a note.",
-        url=object_url(item, object_url(item.secondment, "/exchanges/secondments/")),
+        url=item.get_absolute_url(),
     )
 
 
@@ -207,7 +183,7 @@ def describe_starting(secondment: Secondment, reminder) -> Message:
         f"on {secondment.start_date:%-d %B %Y}",
         body=f"{secondment.title}, {secondment.location}.\nCheck that every mandatory "
         f"checklist item is done before the start.",
-        url=object_url(secondment, "/exchanges/secondments/"),
+        url=secondment.get_absolute_url(),
     )
 
 
@@ -217,7 +193,7 @@ def describe_ending(secondment: Secondment, reminder) -> Message:
         f"{secondment.end_date:%-d %B %Y}: the return report is due",
         body=f"{secondment.title}, {secondment.location}.\nPlan the return report and the "
         f"knowledge handover before the end date.",
-        url=object_url(secondment, "/exchanges/secondments/"),
+        url=secondment.get_absolute_url(),
     )
 
 
@@ -248,7 +224,7 @@ def describe_expiring(item: ChecklistItem, reminder) -> Message:
         f"{expires:%-d %B %Y}",
         body=f"Secondment: {secondment.title} until {secondment.end_date:%-d %B %Y}.\n"
         f"Arrange the renewal, or change the secondment's dates, before it expires.",
-        url=object_url(item, object_url(secondment, "/exchanges/secondments/")),
+        url=item.get_absolute_url(),
     )
 
 
@@ -271,7 +247,7 @@ RULES = [
         model=Application,
         due=awaiting_endorsement,
         describe=describe_waiting,
-        visible_to=applications_visible_to,
+        visible_to=application_list_visible_to,
         queryset=_applications,
     ),
     Rule(
@@ -280,7 +256,7 @@ RULES = [
         model=Application,
         due=awaiting_acceptance,
         describe=describe_waiting,
-        visible_to=applications_visible_to,
+        visible_to=application_list_visible_to,
         queryset=_applications,
     ),
     Rule(
@@ -310,7 +286,7 @@ for _who in ("secondee", "home_manager", "host_supervisor"):
             model=Secondment,
             due=_starting(_who),
             describe=describe_starting,
-            visible_to=secondments_visible_to,
+            visible_to=secondment_list_visible_to,
             queryset=_secondments,
         )
     )
@@ -322,7 +298,7 @@ for _who in ("secondee", "home_manager"):
             model=Secondment,
             due=_ending(_who),
             describe=describe_ending,
-            visible_to=secondments_visible_to,
+            visible_to=secondment_list_visible_to,
             queryset=_secondments,
         )
     )
@@ -339,8 +315,9 @@ for _who in ("secondee", "home_manager"):
             )
         )
 
-for _rule in RULES:
-    register(_rule)
-register_visibility(Application, applications_visible_to)
-register_visibility(Secondment, secondments_visible_to)
-register_visibility(ChecklistItem, checklist_items_visible_to)
+# Who may see each kind of record a notice is about (checked again at send time).
+VISIBILITY = {
+    Application: application_list_visible_to,
+    Secondment: secondment_list_visible_to,
+    ChecklistItem: checklist_items_visible_to,
+}

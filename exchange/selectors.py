@@ -234,6 +234,13 @@ def secondment_list_visible_to(user: User) -> QuerySet[Secondment]:
     )
 
 
+def checklist_items_visible_to(user: User) -> QuerySet[ChecklistItem]:
+    """Checklist items of the secondments the person sees."""
+    return ChecklistItem.objects.filter(
+        secondment__in=secondment_list_visible_to(user).values("pk")
+    )
+
+
 def secondment_detail_for(*, user: User, pk: int) -> Secondment:
     from django.shortcuts import get_object_or_404
 

@@ -6,13 +6,13 @@ handover is visible to its sender and (once sent) to its recipients. Everyone el
 404 from every page that goes through these.
 """
 
-from importlib import import_module
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from exchange.models import Secondment
-from programmes.models import Milestone, Programme, Project, ProjectMembership
+from exchange.selectors import secondment_list_visible_to
+from programmes.models import Milestone, Project
+from programmes.selectors import milestone_list_visible_to, project_list_visible_to
 
 from . import markings
 from .markings import Marking
@@ -231,72 +231,25 @@ def my_work_sections(user) -> list[dict]:
 
 
 # --- links to projects, milestones and secondments ------------------------------------
-
-
-def _visible_from(module: str, name: str, fallback):
-    """The owning app's visibility selector when it has one, else the rule below.
-
-    Programmes and exchanges define who sees their records; this app asks them, so that a
-    sender can link a handover only to what they could open there.
-    """
-    try:
-        return getattr(import_module(module), name)
-    except (ModuleNotFoundError, AttributeError):
-        return fallback
-
-
-def _managed_programme_ids(user):
-    return Programme.managers.through.objects.filter(user_id=user.pk).values("programme_id")
-
-
-def _projects_fallback(user) -> QuerySet[Project]:
-    if not user.is_authenticated or not user.is_active:
-        return Project.objects.none()
-    member = ProjectMembership.objects.filter(user=user).values("project_id")
-    return Project.objects.filter(
-        Q(pk__in=member) | Q(programme_id__in=_managed_programme_ids(user))
-    )
-
-
-def _milestones_fallback(user) -> QuerySet[Milestone]:
-    if not user.is_authenticated or not user.is_active:
-        return Milestone.objects.none()
-    return Milestone.objects.filter(project__in=_projects_fallback(user))
-
-
-def _secondments_fallback(user) -> QuerySet[Secondment]:
-    if not user.is_authenticated or not user.is_active:
-        return Secondment.objects.none()
-    return Secondment.objects.filter(
-        Q(secondee=user)
-        | Q(home_manager=user)
-        | Q(host_supervisor=user)
-        | Q(programme_id__in=_managed_programme_ids(user))
-    )
+# A sender links a handover only to what they could open in the app that owns it.
 
 
 def project_choices_for(user) -> QuerySet[Project]:
-    visible = _visible_from("programmes.selectors", "project_list_visible_to", _projects_fallback)
-    return Project.objects.filter(pk__in=visible(user).values("pk")).order_by("code")
+    visible = project_list_visible_to(user)
+    return Project.objects.filter(pk__in=visible.values("pk")).order_by("code")
 
 
 def milestone_choices_for(user) -> QuerySet[Milestone]:
-    visible = _visible_from(
-        "programmes.selectors", "milestone_list_visible_to", _milestones_fallback
-    )
     return (
-        Milestone.objects.filter(pk__in=visible(user).values("pk"))
+        Milestone.objects.filter(pk__in=milestone_list_visible_to(user).values("pk"))
         .select_related("project")
         .order_by("project__code", "due_date", "pk")
     )
 
 
 def secondment_choices_for(user) -> QuerySet[Secondment]:
-    visible = _visible_from(
-        "exchange.selectors", "secondment_list_visible_to", _secondments_fallback
-    )
     return (
-        Secondment.objects.filter(pk__in=visible(user).values("pk"))
+        Secondment.objects.filter(pk__in=secondment_list_visible_to(user).values("pk"))
         .select_related("secondee")
         .order_by("start_date", "pk")
     )

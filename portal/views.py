@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,23 +6,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import user_has_mfa, user_requires_mfa, user_role_labels
 
+from . import my_work
 from .health import service_status
-
-# Apps that contribute to "My work": each may define selectors.my_work_items(user).
-MY_WORK_APPS = ("exchange", "programmes", "handover", "notifications")
-
-
-def my_work_sections(user) -> list[dict]:
-    sections = []
-    for app in MY_WORK_APPS:
-        try:
-            module = import_module(f"{app}.selectors")
-        except ModuleNotFoundError:
-            continue
-        provider = getattr(module, "my_work_sections", None)
-        if provider:
-            sections.extend(provider(user))
-    return sections
 
 
 def home(request):
@@ -35,7 +18,7 @@ def home(request):
         "roles": user_role_labels(user),
         "has_mfa": user_has_mfa(user),
         "requires_mfa": user_requires_mfa(user),
-        "sections": my_work_sections(user),
+        "sections": my_work.sections_for(user),
     }
     return render(request, "portal/home.html", context)
 

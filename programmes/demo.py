@@ -9,6 +9,8 @@ from accounts.models import Institute, User
 from .models import Programme
 
 DEMO_PROGRAMME_NAME = "UK–Australia AI Security Partnership"
+# Due a week after seeding, so that the first reminder scan has something to send.
+DEMO_MILESTONE_TITLE = "Agree the joint evaluation protocol"
 
 
 def demo_programme() -> Programme:
@@ -156,3 +158,22 @@ def seed(*, stdout) -> None:
                 )
             created.append(milestone)
         stdout.write(f"Project {code}: {len(created)} milestones")
+    _milestone_due_next_week(stdout)
+
+
+def _milestone_due_next_week(stdout) -> None:
+    """A milestone due in a week on the first demo project, owned by the UK researcher."""
+    from .models import Milestone, Project
+
+    owner = User.objects.filter(email="researcher@aisi.example.gov.uk").first()
+    project = Project.objects.order_by("pk").first()
+    if owner is None or project is None:
+        return
+    due = timezone.now().date() + datetime.timedelta(days=7)
+    milestone, created = Milestone.objects.get_or_create(
+        project=project,
+        title=DEMO_MILESTONE_TITLE,
+        defaults={"owner": owner, "due_date": due, "baseline_due_date": due},
+    )
+    if created:
+        stdout.write(f"Programmes: milestone “{milestone.title}” due on {due:%-d %B %Y}")

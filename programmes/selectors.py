@@ -11,7 +11,6 @@ a constant number of queries however many milestones there are.
 
 import datetime
 import zoneinfo
-from importlib import import_module
 
 from django.db.models import (
     Case,
@@ -423,22 +422,6 @@ def milestone_filter_choices(*, user, programme: Programme | None = None) -> dic
         "owners": [(u.pk, str(u)) for u in owners],
         "institutes": [(i.code, i.name) for i in institutes],
     }
-
-
-def gate_satisfied(*, milestone: Milestone) -> bool:
-    """Whether the partner institute has acknowledged a handover linked to the milestone.
-
-    The handover app supplies ``handover.selectors.milestone_gate_satisfied``; while it
-    does not exist, no gate is satisfied.
-    """
-    try:
-        module = import_module("handover.selectors")
-    except ModuleNotFoundError:
-        return False
-    check = getattr(module, "milestone_gate_satisfied", None)
-    if check is None:
-        return False
-    return bool(check(milestone=milestone))
 
 
 # --- calendar and my work -------------------------------------------------------------

@@ -17,6 +17,7 @@ from accounts.models import Institute, Role, User
 from accounts.selectors import user_is_programme_manager
 from accounts.services import user_grant_role
 
+from .gates import gate_satisfied
 from .models import (
     OPEN_MILESTONE_STATUSES,
     CalendarFeed,
@@ -30,7 +31,7 @@ from .models import (
     ProjectStatus,
     Rag,
 )
-from .selectors import gate_satisfied, today_for
+from .selectors import today_for
 
 GATE_MESSAGE = (
     "This milestone needs an acknowledged handover from the partner institute before it "
@@ -596,11 +597,7 @@ def milestone_set_status(
                 f"marked {MilestoneStatus(status).label.lower()}."
             }
         )
-    if (
-        status == MilestoneStatus.DONE
-        and milestone.requires_partner_handover
-        and not gate_satisfied(milestone=milestone)
-    ):
+    if status == MilestoneStatus.DONE and not gate_satisfied(milestone=milestone):
         raise ValidationError({"status": GATE_MESSAGE})
     old_label = milestone.get_status_display()
     milestone.status = status

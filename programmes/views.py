@@ -15,7 +15,7 @@ from accounts.decorators import manager_required, mfa_enforced
 from accounts.selectors import user_is_programme_manager
 from portal.forms import apply_service_errors
 
-from . import exports, selectors, services
+from . import exports, gates, selectors, services
 from .forms import (
     DueDateChangeForm,
     MemberAddForm,
@@ -478,7 +478,7 @@ def milestone_detail(request, pk: int):
             "warnings": selectors.milestone_dependency_warnings(milestone=milestone),
             "history": selectors.milestone_history(milestone=milestone),
             "gate_satisfied": milestone.requires_partner_handover
-            and selectors.gate_satisfied(milestone=milestone),
+            and gates.gate_satisfied(milestone=milestone),
             "gate_message": services.GATE_MESSAGE,
         },
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from handover import selectors, services
 from handover.models import Document, Handover, HandoverStatus
-from portal.views import my_work_sections as all_my_work_sections
+from portal.my_work import sections_for as all_my_work_sections
 
 from .factories import make_document, make_handover, people
 

@@ -1,13 +1,11 @@
 import datetime
-import sys
-import types
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.selectors import user_is_programme_manager
-from programmes import services
+from programmes import gates, services
 from programmes.models import (
     MembershipRole,
     Milestone,
@@ -412,9 +410,8 @@ def test_a_former_member_who_still_owns_it_cannot_change_it(world):
 # --- the handover gate ----------------------------------------------------------------
 
 
-def test_gated_milestone_cannot_be_done_without_an_acknowledged_handover(world, monkeypatch):
-    """Until the handover app supplies milestone_gate_satisfied, the gate stays shut."""
-    monkeypatch.setitem(sys.modules, "handover.selectors", types.ModuleType("handover.selectors"))
+def test_gated_milestone_cannot_be_done_without_an_acknowledged_handover(world):
+    """Until the partner institute acknowledges a linked handover, the gate stays shut."""
     world.milestone.requires_partner_handover = True
     world.milestone.save()
     with pytest.raises(ValidationError) as caught:
@@ -425,15 +422,13 @@ def test_gated_milestone_cannot_be_done_without_an_acknowledged_handover(world, 
 
 
 def test_gate_follows_the_handover_apps_answer(world, monkeypatch):
-    """When handover.selectors.milestone_gate_satisfied says yes, done is allowed."""
+    """When the registered partner handover gate says yes, done is allowed."""
     answers = {}
-    module = types.ModuleType("handover.selectors")
 
-    def milestone_gate_satisfied(*, milestone):
+    def partner_handover_acknowledged(*, milestone):
         return answers.get(milestone.pk, False)
 
-    module.milestone_gate_satisfied = milestone_gate_satisfied
-    monkeypatch.setitem(sys.modules, "handover.selectors", module)
+    monkeypatch.setitem(gates._GATES, gates.PARTNER_HANDOVER, partner_handover_acknowledged)
     world.milestone.requires_partner_handover = True
     world.milestone.save()
     with pytest.raises(ValidationError):
@@ -444,9 +439,27 @@ def test_gate_follows_the_handover_apps_answer(world, monkeypatch):
     assert world.milestone.status == MilestoneStatus.DONE
 
 
+def test_a_missing_gate_is_an_error_not_a_shut_gate(world, monkeypatch):
+    """Without a registered gate a gated milestone cannot be decided: an error, and the
+    system check says which app is missing, instead of a silent refusal."""
+    monkeypatch.delitem(gates._GATES, gates.PARTNER_HANDOVER)
+    world.milestone.requires_partner_handover = True
+    world.milestone.save()
+    with pytest.raises(ImproperlyConfigured):
+        services.milestone_complete(actor=world.manager, milestone=world.milestone)
+    (error,) = gates.check_gates_registered(None)
+    assert error.id == "programmes.E001"
+    monkeypatch.undo()
+    assert gates.check_gates_registered(None) == []
+
+
 def test_ungated_milestone_does_not_consult_the_handover_app(world, monkeypatch):
     """A milestone without the gate is marked done whatever the handover app says."""
-    monkeypatch.setitem(sys.modules, "handover.selectors", types.ModuleType("handover.selectors"))
+
+    def never_asked(*, milestone):
+        raise AssertionError("an ungated milestone consulted the gate")
+
+    monkeypatch.setitem(gates._GATES, gates.PARTNER_HANDOVER, never_asked)
     services.milestone_complete(actor=world.researcher, milestone=world.milestone)
     world.milestone.refresh_from_db()
     assert world.milestone.status == MilestoneStatus.DONE
