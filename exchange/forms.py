@@ -1,8 +1,11 @@
 from django import forms
 
 from accounts.models import Institute
+from accounts.selectors import user_list_at_institute
+from programmes import access as programmes_access
 from programmes.models import Programme
 
+from . import access
 from .models import (
     Application,
     ChecklistItem,
@@ -16,7 +19,7 @@ from .models import (
     SigningMethod,
     VisaRoute,
 )
-from .selectors import host_supervisor_choices, line_manager_choices, partner_institutes_of
+from .selectors import line_manager_choices
 from .uploads import CV_TYPES, EVIDENCE_TYPES, check_upload
 
 
@@ -141,7 +144,7 @@ class OpenApplicationForm(ApplicationForm):
 
     def __init__(self, *args, applicant, **kwargs):
         super().__init__(*args, applicant=applicant, **kwargs)
-        self.fields["host_institute"].queryset = partner_institutes_of(applicant)
+        self.fields["host_institute"].queryset = access.partner_institutes_of(applicant)
 
 
 class ReasonForm(forms.Form):
@@ -182,7 +185,7 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, application: Application, manager, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_supervisor"].queryset = host_supervisor_choices(
+        self.fields["host_supervisor"].queryset = user_list_at_institute(
             institute=application.host_institute
         )
         self.fields["host_supervisor"].empty_label = "Name them later"
@@ -190,9 +193,11 @@ class AcceptForm(forms.Form):
             del self.fields["programme"]
         else:
             self.fields["programme"].required = True
-            self.fields["programme"].queryset = Programme.objects.filter(
-                managers=manager, institutes=application.host_institute_id
-            ).filter(institutes=application.home_institute_id)
+            self.fields["programme"].queryset = (
+                programmes_access.programmes_managed_by(manager)
+                .filter(institutes=application.host_institute_id)
+                .filter(institutes=application.home_institute_id)
+            )
 
 
 class SupervisorForm(forms.Form):
@@ -200,7 +205,7 @@ class SupervisorForm(forms.Form):
 
     def __init__(self, *args, secondment: Secondment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_supervisor"].queryset = host_supervisor_choices(
+        self.fields["host_supervisor"].queryset = user_list_at_institute(
             institute=secondment.host_institute
         )
 
@@ -230,7 +235,7 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, manager, **kwargs):
         super().__init__(*args, **kwargs)
-        managed = Programme.objects.filter(managers=manager)
+        managed = programmes_access.programmes_managed_by(manager)
         self.fields["programme"].queryset = managed
         self.fields["host_institute"].queryset = Institute.objects.filter(
             programmes__in=managed

@@ -14,12 +14,8 @@ from django.utils import timezone
 from notifications.rules import Message, Rule, due_values
 from notifications.windows import DaysSince, before, found_at, once_after, once_within
 
+from . import access
 from .models import Application, ChecklistItem, Secondment
-from .selectors import (
-    application_list_visible_to,
-    checklist_items_visible_to,
-    secondment_list_visible_to,
-)
 
 WAITING_WORKING_DAYS = 5
 
@@ -247,7 +243,7 @@ RULES = [
         model=Application,
         due=awaiting_endorsement,
         describe=describe_waiting,
-        visible_to=application_list_visible_to,
+        visible_to=access.applications_visible_to,
         queryset=_applications,
     ),
     Rule(
@@ -256,7 +252,7 @@ RULES = [
         model=Application,
         due=awaiting_acceptance,
         describe=describe_waiting,
-        visible_to=application_list_visible_to,
+        visible_to=access.applications_visible_to,
         queryset=_applications,
     ),
     Rule(
@@ -265,7 +261,7 @@ RULES = [
         model=ChecklistItem,
         due=checklist_item_due,
         describe=describe_item_due,
-        visible_to=checklist_items_visible_to,
+        visible_to=access.checklist_items_visible_to,
         queryset=_items,
     ),
     Rule(
@@ -274,7 +270,7 @@ RULES = [
         model=ChecklistItem,
         due=checklist_item_late,
         describe=describe_item_late,
-        visible_to=checklist_items_visible_to,
+        visible_to=access.checklist_items_visible_to,
         queryset=_items,
     ),
 ]
@@ -286,7 +282,7 @@ for _who in ("secondee", "home_manager", "host_supervisor"):
             model=Secondment,
             due=_starting(_who),
             describe=describe_starting,
-            visible_to=secondment_list_visible_to,
+            visible_to=access.secondments_visible_to,
             queryset=_secondments,
         )
     )
@@ -298,7 +294,7 @@ for _who in ("secondee", "home_manager"):
             model=Secondment,
             due=_ending(_who),
             describe=describe_ending,
-            visible_to=secondment_list_visible_to,
+            visible_to=access.secondments_visible_to,
             queryset=_secondments,
         )
     )
@@ -310,14 +306,14 @@ for _who in ("secondee", "home_manager"):
                 model=ChecklistItem,
                 due=_expiring(_field, _key, f"secondment__{_who}"),
                 describe=describe_expiring,
-                visible_to=checklist_items_visible_to,
+                visible_to=access.checklist_items_visible_to,
                 queryset=_items,
             )
         )
 
 # Who may see each kind of record a notice is about (checked again at send time).
 VISIBILITY = {
-    Application: application_list_visible_to,
-    Secondment: secondment_list_visible_to,
-    ChecklistItem: checklist_items_visible_to,
+    Application: access.applications_visible_to,
+    Secondment: access.secondments_visible_to,
+    ChecklistItem: access.checklist_items_visible_to,
 }

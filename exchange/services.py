@@ -13,8 +13,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Institute, User
 from notifications.services import notify
+from programmes import access as programmes_access
 from programmes.models import Programme
 
+from . import access
 from .models import (
     Application,
     ApplicationEvent,
@@ -34,16 +36,7 @@ from .models import (
     SigningMethod,
     VisaRoute,
 )
-from .selectors import (
-    checklist_blockers,
-    direction_between,
-    partner_institutes_of,
-    secondment_is_party,
-    secondment_may_manage,
-    secondment_overlapping,
-    user_manages_application,
-    user_manages_programme,
-)
+from .selectors import checklist_blockers, direction_between, secondment_overlapping
 from .uploads import CV_TYPES, EVIDENCE_TYPES, check_upload
 
 S = Application.Status
@@ -109,7 +102,7 @@ OPPORTUNITY_FIELDS = (
 
 
 def _require_manager(actor: User, programme: Programme, what: str) -> None:
-    if not user_manages_programme(user=actor, programme=programme):
+    if not programmes_access.user_manages_programme(user=actor, programme=programme):
         raise PermissionDenied(f"Only a manager of {programme} can {what}.")
 
 
@@ -277,9 +270,7 @@ def application_create(
     if not applicant.institute_id:
         raise PermissionDenied("Only staff of a partner institute can apply.")
     if opportunity is not None:
-        from .selectors import opportunity_list_open_to
-
-        if not opportunity_list_open_to(applicant).filter(pk=opportunity.pk).exists():
+        if not access.opportunities_open_to(applicant).filter(pk=opportunity.pk).exists():
             raise ValidationError("This opportunity is not open for applications.")
         if (
             Application.objects.filter(applicant=applicant, opportunity=opportunity)
@@ -295,7 +286,7 @@ def application_create(
     else:
         if host_institute is None:
             raise ValidationError({"host_institute": "Choose the institute you want to join."})
-        if not partner_institutes_of(applicant).filter(pk=host_institute.pk).exists():
+        if not access.partner_institutes_of(applicant).filter(pk=host_institute.pk).exists():
             raise ValidationError({"host_institute": "You can apply only to a partner institute."})
         programme = None
     application = Application(
@@ -412,7 +403,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
 
 
 def _require_line_manager(application: Application, actor: User, what: str) -> None:
-    if actor.pk != application.line_manager_id or actor.pk == application.applicant_id:
+    if not access.is_line_manager(user=actor, application=application):
         raise PermissionDenied(f"Only the named line manager can {what} this application.")
 
 
@@ -432,7 +423,7 @@ def application_endorse(*, application: Application, actor: User, reason: str = 
         url=url,
         about=application,
     )
-    for manager in _programme_managers_for(application):
+    for manager in access.application_managers(application):
         if manager.pk == application.applicant_id:
             continue
         notify(
@@ -444,14 +435,6 @@ def application_endorse(*, application: Application, actor: User, reason: str = 
             about=application,
         )
     return application
-
-
-def _programme_managers_for(application: Application):
-    if application.programme_id:
-        return application.programme.managers.all()
-    return User.objects.filter(
-        managed_programmes__institutes=application.host_institute_id
-    ).distinct()
 
 
 def _decider(application: Application, actor: User, what: str) -> str:
@@ -470,9 +453,9 @@ def _decider(application: Application, actor: User, what: str) -> str:
 
 
 def _require_host_manager(application: Application, actor: User, what: str) -> None:
-    if not user_manages_application(user=actor, application=application):
+    if not access.user_manages_application(user=actor, application=application):
         raise PermissionDenied(f"Only a programme manager can {what} this application.")
-    if not actor.is_superuser and actor.institute_id != application.host_institute_id:
+    if not access.can_decide_as_host(user=actor, application=application):
         raise PermissionDenied(
             f"Only a programme manager at the host institute can {what} this application."
         )
@@ -534,7 +517,7 @@ def application_accept(
     if application.programme_id is None:
         if programme is None:
             raise ValidationError({"programme": "Choose the programme this exchange runs under."})
-        if not user_manages_programme(user=actor, programme=programme) or not (
+        if not programmes_access.user_manages_programme(user=actor, programme=programme) or not (
             programme.institutes.filter(pk=application.host_institute_id).exists()
             and programme.institutes.filter(pk=application.home_institute_id).exists()
         ):
@@ -725,7 +708,7 @@ def _locked_secondment(secondment: Secondment) -> Secondment:
 
 
 def _require_secondment_manager(secondment: Secondment, actor: User, what: str) -> None:
-    if not secondment_may_manage(user=actor, secondment=secondment):
+    if not access.can_manage_secondment(user=actor, secondment=secondment):
         raise PermissionDenied(
             f"Only the home manager, host supervisor or a programme manager can {what}."
         )
@@ -871,7 +854,7 @@ def secondment_set_host_supervisor(
     *, secondment: Secondment, actor: User, host_supervisor: User
 ) -> Secondment:
     secondment = _locked_secondment(secondment)
-    if not user_manages_programme(user=actor, programme=secondment.programme):
+    if not programmes_access.user_manages_programme(user=actor, programme=secondment.programme):
         raise PermissionDenied("Only a programme manager can name the host supervisor.")
     if host_supervisor.institute_id != secondment.host_institute_id:
         raise ValidationError(
@@ -915,10 +898,7 @@ def checklist_item_fields(item: ChecklistItem) -> tuple[str, ...]:
 
 
 def _require_worker(secondment: Secondment, actor: User) -> None:
-    if not (
-        secondment_is_party(user=actor, secondment=secondment)
-        or user_manages_programme(user=actor, programme=secondment.programme)
-    ):
+    if not access.can_work_on_checklist(user=actor, secondment=secondment):
         raise PermissionDenied(
             "Only the secondee, home manager, host supervisor or a programme manager can "
             "work on this checklist."
@@ -1103,7 +1083,7 @@ REPORT_FIELDS = (
 def midpoint_review_submit(*, secondment: Secondment, actor: User, **fields: Any) -> MidpointReview:
     """Recorded once, by a party, while the secondment is running; closes its item."""
     secondment = _locked_secondment(secondment)
-    if not secondment_is_party(user=actor, secondment=secondment):
+    if not access.is_secondment_party(user=actor, secondment=secondment):
         raise PermissionDenied(
             "Only the secondee, home manager or host supervisor can record the mid-point review."
         )

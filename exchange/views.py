@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, mfa_enforced
 from portal.forms import apply_service_errors
+from programmes import access as programmes_access
 
-from . import selectors, services
+from . import access, selectors, services
 from .filters import ApplicationQueueFilter, OpportunityFilter
 from .forms import (
     AcceptForm,
@@ -58,7 +59,7 @@ def _refused(request, error: Exception) -> None:
 @mfa_enforced
 def opportunity_list(request):
     filterset = OpportunityFilter(
-        request.GET or None, queryset=selectors.opportunity_list_open_to(request.user)
+        request.GET or None, queryset=access.opportunities_open_to(request.user)
     )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = _page(request, queryset)
@@ -75,15 +76,17 @@ def opportunity_list(request):
 
 @manager_required
 def opportunity_manage(request):
-    page = _page(request, selectors.opportunity_list_managed_by(request.user))
+    page = _page(request, selectors.opportunity_list_for_manager(request.user))
     return render(request, "exchange/opportunity_manage.html", {"page": page})
 
 
 @mfa_enforced
 def opportunity_detail(request, pk: int):
-    opportunity = get_object_or_404(selectors.opportunity_list_visible_to(request.user), pk=pk)
-    may_apply = selectors.opportunity_list_open_to(request.user).filter(pk=pk).exists()
-    manages = selectors.user_manages_programme(user=request.user, programme=opportunity.programme)
+    opportunity = get_object_or_404(access.opportunities_visible_to(request.user), pk=pk)
+    may_apply = access.opportunities_open_to(request.user).filter(pk=pk).exists()
+    manages = programmes_access.user_manages_programme(
+        user=request.user, programme=opportunity.programme
+    )
     return render(
         request,
         "exchange/opportunity_detail.html",
@@ -115,7 +118,7 @@ def opportunity_create(request):
 
 @manager_required
 def opportunity_edit(request, pk: int):
-    opportunity = get_object_or_404(selectors.opportunity_list_managed_by(request.user), pk=pk)
+    opportunity = get_object_or_404(access.opportunities_managed_by(request.user), pk=pk)
     form = OpportunityForm(_posted(request), instance=opportunity, manager=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +140,7 @@ def opportunity_edit(request, pk: int):
 @require_POST
 @manager_required
 def opportunity_status(request, pk: int, action: str):
-    opportunity = get_object_or_404(selectors.opportunity_list_managed_by(request.user), pk=pk)
+    opportunity = get_object_or_404(access.opportunities_managed_by(request.user), pk=pk)
     service = {"publish": services.opportunity_publish, "close": services.opportunity_close}.get(
         action
     )
@@ -199,7 +202,7 @@ def _save_application(request, form, *, application=None, opportunity=None):
 
 @mfa_enforced
 def application_create(request, pk: int):
-    opportunity = get_object_or_404(selectors.opportunity_list_open_to(request.user), pk=pk)
+    opportunity = get_object_or_404(access.opportunities_open_to(request.user), pk=pk)
     form = ApplicationForm(_posted(request), request.FILES or None, applicant=request.user)
     if request.method == "POST" and form.is_valid():
         application = _save_application(request, form, opportunity=opportunity)
@@ -266,8 +269,8 @@ def application_list(request):
         {
             "mine": mine,
             "to_endorse": to_endorse,
-            "is_manager": selectors.programmes_managed_by(request.user).exists(),
-            "may_apply_open": selectors.partner_institutes_of(request.user).exists(),
+            "is_manager": programmes_access.programmes_managed_by(request.user).exists(),
+            "may_apply_open": access.partner_institutes_of(request.user).exists(),
         },
     )
 
@@ -291,7 +294,7 @@ def application_queue(request):
 
 @mfa_enforced
 def application_detail(request, pk: int):
-    application = selectors.application_detail_for(user=request.user, pk=pk)
+    application = get_object_or_404(selectors.application_detail_queryset(request.user), pk=pk)
     secondment = (
         Secondment.objects.filter(application=application).first()
         if application.status == Application.Status.ACCEPTED
@@ -299,7 +302,7 @@ def application_detail(request, pk: int):
     )
     if (
         secondment is not None
-        and not selectors.secondment_list_visible_to(request.user).filter(pk=secondment.pk).exists()
+        and not access.secondments_visible_to(request.user).filter(pk=secondment.pk).exists()
     ):
         secondment = None
     return render(
@@ -376,7 +379,7 @@ APPLICATION_ACTIONS = {
 def application_action(request, pk: int, action: str):
     if action not in APPLICATION_ACTIONS:
         raise Http404
-    application = selectors.application_detail_for(user=request.user, pk=pk)
+    application = get_object_or_404(selectors.application_detail_queryset(request.user), pk=pk)
     service, heading, label, required, success = APPLICATION_ACTIONS[action]
     form = ReasonForm(_posted(request), label=label, required=required)
     allowed = action in selectors.application_actions_for(
@@ -407,7 +410,7 @@ def application_action(request, pk: int, action: str):
 
 @mfa_enforced
 def application_accept(request, pk: int):
-    application = selectors.application_detail_for(user=request.user, pk=pk)
+    application = get_object_or_404(selectors.application_detail_queryset(request.user), pk=pk)
     allowed = "accept" in selectors.application_actions_for(
         user=request.user, application=application
     )
@@ -442,7 +445,7 @@ def application_accept(request, pk: int):
 
 @mfa_enforced
 def application_cv(request, pk: int):
-    application = selectors.application_detail_for(user=request.user, pk=pk)
+    application = get_object_or_404(selectors.application_detail_queryset(request.user), pk=pk)
     if not application.cv:
         raise Http404
     return attachment_response(
@@ -455,13 +458,13 @@ def application_cv(request, pk: int):
 
 @mfa_enforced
 def secondment_list(request):
-    page = _page(request, selectors.secondment_list_visible_to(request.user))
+    page = _page(request, selectors.secondment_list_for_page(request.user))
     return render(request, "exchange/secondment_list.html", {"page": page})
 
 
 @mfa_enforced
 def secondment_detail(request, pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     items = selectors.checklist_for(secondment)
     blockers = [i for i in items if i.mandatory and i.is_open]
     return render(
@@ -476,7 +479,7 @@ def secondment_detail(request, pk: int):
             "date_changes": secondment.date_changes.select_related("changed_by"),
             "midpoint_review": getattr(secondment, "midpoint_review", None),
             "return_report": getattr(secondment, "return_report", None),
-            "is_party": selectors.secondment_is_party(user=request.user, secondment=secondment),
+            "is_party": access.is_secondment_party(user=request.user, secondment=secondment),
             "history": selectors.change_history(secondment),
         },
     )
@@ -484,7 +487,7 @@ def secondment_detail(request, pk: int):
 
 @mfa_enforced
 def checklist_item_update(request, pk: int, item_pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     item = get_object_or_404(
         ChecklistItem.objects.select_related("secondment", "owner"),
         secondment=secondment,
@@ -525,7 +528,7 @@ def checklist_item_update(request, pk: int, item_pk: int):
 
 @mfa_enforced
 def evidence_download(request, pk: int, evidence_pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     from .models import ChecklistEvidence
 
     evidence = get_object_or_404(ChecklistEvidence, item__secondment=secondment, pk=evidence_pk)
@@ -536,7 +539,7 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 @mfa_enforced
 def secondment_dates(request, pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     if "dates" not in selectors.secondment_actions_for(user=request.user, secondment=secondment):
         raise Http404
     form = DateChangeForm(
@@ -562,7 +565,7 @@ def secondment_dates(request, pk: int):
 
 @mfa_enforced
 def secondment_end_early(request, pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     if "end_early" not in selectors.secondment_actions_for(
         user=request.user, secondment=secondment
     ):
@@ -587,7 +590,7 @@ def secondment_end_early(request, pk: int):
 
 @mfa_enforced
 def secondment_cancel(request, pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     if "cancel" not in selectors.secondment_actions_for(user=request.user, secondment=secondment):
         raise Http404
     form = ReasonForm(_posted(request), label="Why is the secondment cancelled?", required=True)
@@ -610,7 +613,7 @@ def secondment_cancel(request, pk: int):
 
 @mfa_enforced
 def secondment_supervisor(request, pk: int):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     if "supervisor" not in selectors.secondment_actions_for(
         user=request.user, secondment=secondment
     ):
@@ -647,7 +650,7 @@ SECONDMENT_STEPS = {
 @require_POST
 @mfa_enforced
 def secondment_step(request, pk: int, action: str):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     if action not in SECONDMENT_STEPS:
         raise Http404
     service, success = SECONDMENT_STEPS[action]
@@ -661,7 +664,7 @@ def secondment_step(request, pk: int, action: str):
 
 
 def _report_view(request, pk, *, form_class, service, attr, template, success, may_submit):
-    secondment = selectors.secondment_detail_for(user=request.user, pk=pk)
+    secondment = get_object_or_404(selectors.secondment_list_for_page(request.user), pk=pk)
     existing = getattr(secondment, attr, None)
     form = form_class(_posted(request))
     allowed = existing is None and may_submit(request.user, secondment)
@@ -709,7 +712,7 @@ def midpoint_review(request, pk: int):
         success="The mid-point review was recorded.",
         may_submit=lambda user, secondment: (
             secondment.status == Secondment.Status.ACTIVE
-            and selectors.secondment_is_party(user=user, secondment=secondment)
+            and access.is_secondment_party(user=user, secondment=secondment)
         ),
     )
 

@@ -9,9 +9,9 @@ from django.db.models import F
 from notifications.rules import Message, Rule, due_values
 from notifications.windows import found_at, once_after
 
-from . import markings
+from . import access, markings
 from .models import Handover, HandoverStatus
-from .selectors import handover_list_visible_to, handover_marking
+from .selectors import handover_marking
 
 
 def _unacknowledged(recipient: str, key: str, days_after: int):
@@ -68,7 +68,7 @@ RULES = [
         model=Handover,
         due=_unacknowledged(recipient, key, days),
         describe=describe,
-        visible_to=handover_list_visible_to,
+        visible_to=access.handovers_visible_to,
         queryset=_handovers,
     )
     for name, recipient, key, days in (
@@ -76,4 +76,4 @@ RULES = [
         ("sender", "sender_id", "sender", 2),
     )
 ]
-VISIBILITY = {Handover: handover_list_visible_to}
+VISIBILITY = {Handover: access.handovers_visible_to}

@@ -15,7 +15,7 @@ from exchange.models import Secondment
 from notifications.services import notify
 from programmes.models import Milestone, Project
 
-from . import markings
+from . import access, markings
 from .markings import Marking, MarkingError
 from .models import (
     GENESIS_HASH,
@@ -30,13 +30,7 @@ from .models import (
     HandoverItem,
     HandoverStatus,
 )
-from .selectors import (
-    document_list_visible_to,
-    milestone_choices_for,
-    project_choices_for,
-    secondment_choices_for,
-    version_list_visible_to,
-)
+from .selectors import milestone_choices_for, project_choices_for, secondment_choices_for
 from .uploads import inspect_upload, store_upload, stored_sha256
 
 # --- documents ------------------------------------------------------------------------
@@ -89,7 +83,7 @@ def document_upload(
     if not title:
         raise ValidationError({"title": "Enter a title for the document."})
     marking = _marking_or_error(marking)
-    if not markings.user_may_access(user, marking):
+    if not access.can_open_document(user, marking):
         raise ValidationError(
             {
                 "releasability": f"You could not open a document marked {marking.releasability} "
@@ -119,7 +113,7 @@ def document_version_add(
 ) -> DocumentVersion:
     """Add a new version. Earlier versions stay exactly as they were."""
     if (
-        not document_list_visible_to(user)
+        not access.documents_visible_to(user)
         .filter(pk=document.pk, owner_institute_id=user.institute_id)
         .exists()
     ):
@@ -216,7 +210,7 @@ def handover_prepare(
     if not versions:
         errors.setdefault("versions", []).append("Choose at least one document to hand over.")
     allowed = set(
-        version_list_visible_to(sender)
+        access.versions_visible_to(sender)
         .filter(pk__in=[v.pk for v in versions], document__owner_institute_id=sender.institute_id)
         .values_list("pk", flat=True)
     )
@@ -227,7 +221,7 @@ def handover_prepare(
             )
             continue
         for person in recipients:
-            if person.institute_id == receiving_institute.pk and not markings.user_may_access(
+            if person.institute_id == receiving_institute.pk and not access.can_open_document(
                 person, version.document
             ):
                 errors.setdefault("recipients", []).append(
@@ -303,7 +297,7 @@ def _notify_marking(handover: Handover) -> str:
 @transaction.atomic
 def handover_send(*, handover: Handover, user: User) -> Handover:
     handover = _locked(handover)
-    if handover.sender_id != user.pk:
+    if not access.is_handover_sender(user=user, handover=handover):
         raise PermissionDenied("Only the person who prepared this handover can send it.")
     if handover.status != HandoverStatus.DRAFT:
         raise ValidationError(f"{handover.reference} has already been {handover.status}.")
@@ -328,7 +322,7 @@ def handover_send(*, handover: Handover, user: User) -> Handover:
 
 
 def _recipient_or_denied(handover: Handover, user: User) -> None:
-    if not handover.recipients.filter(pk=user.pk).exists():
+    if not access.is_handover_recipient(user=user, handover=handover):
         raise PermissionDenied("Only a recipient of this handover can do that.")
 
 
@@ -440,7 +434,7 @@ def handover_query(*, handover: Handover, user: User, reason: str) -> Handover:
 @transaction.atomic
 def handover_withdraw(*, handover: Handover, user: User, reason: str = "") -> Handover:
     handover = _locked(handover)
-    if handover.sender_id != user.pk:
+    if not access.is_handover_sender(user=user, handover=handover):
         raise PermissionDenied("Only the sender can withdraw this handover.")
     if handover.status in {HandoverStatus.ACKNOWLEDGED, HandoverStatus.WITHDRAWN}:
         raise ValidationError(
@@ -499,11 +493,7 @@ def version_download(*, version: DocumentVersion, user: User) -> AccessEvent:
     handovers' custody records the download too, so custody is complete however the file
     was fetched.
     """
-    delivered = Handover.objects.filter(
-        recipients=user,
-        status__in=[HandoverStatus.SENT, HandoverStatus.ACKNOWLEDGED, HandoverStatus.QUERIED],
-        items__version=version,
-    ).order_by("pk")
+    delivered = access.handovers_delivered_to(user).filter(items__version=version).order_by("pk")
     for handover in delivered.select_for_update(of=("self",)):
         _custody_append(
             handover=handover,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import mfa_enforced
 from portal.forms import apply_service_errors
 
-from . import markings, selectors, services
+from . import access, markings, selectors, services
 from .filters import DocumentFilter
 from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
 from .models import AccessAction, HandoverStatus
@@ -100,13 +100,11 @@ def document_upload(request):
 @mfa_enforced
 def document_detail(request, pk: int):
     document = get_object_or_404(
-        selectors.document_list_visible_to(request.user).select_related(
-            "owner_institute", "created_by"
-        ),
+        access.documents_visible_to(request.user).select_related("owner_institute", "created_by"),
         pk=pk,
     )
     versions = list(selectors.document_versions_for(user=request.user, document=document))
-    is_owner = selectors.document_is_owned_by_users_institute(user=request.user, document=document)
+    is_owner = access.is_document_owner(user=request.user, document=document)
     if versions:
         services.access_record(user=request.user, version=versions[0], action=AccessAction.VIEW)
     context = {
@@ -129,7 +127,7 @@ def document_detail(request, pk: int):
 @mfa_enforced
 def version_add(request, pk: int):
     document = get_object_or_404(
-        selectors.document_list_visible_to(request.user).filter(
+        access.documents_visible_to(request.user).filter(
             owner_institute_id=request.user.institute_id
         ),
         pk=pk,
@@ -158,7 +156,7 @@ def version_add(request, pk: int):
 @mfa_enforced
 def version_download(request, pk: int, number: int):
     version = get_object_or_404(
-        selectors.version_list_visible_to(request.user).select_related("document"),
+        access.versions_visible_to(request.user).select_related("document"),
         document_id=pk,
         number=number,
     )
@@ -226,25 +224,22 @@ def _visible_handover(request, reference: str):
 @mfa_enforced
 def handover_detail(request, reference: str):
     handover = _visible_handover(request, reference)
-    is_recipient = selectors.handover_is_recipient(handover=handover, user=request.user)
-    is_sender = handover.sender_id == request.user.pk
+    actions = access.handover_actions_for(user=request.user, handover=handover)
     items = [
-        {"item": item, "may_open": markings.user_may_access(request.user, item.version.document)}
+        {"item": item, "may_open": access.can_open_document(request.user, item.version.document)}
         for item in handover.items.all()
     ]
     context = {
         "handover": handover,
         "items": items,
         "custody": list(selectors.handover_custody(handover=handover)),
-        "is_sender": is_sender,
-        "is_recipient": is_recipient,
-        "can_send": is_sender and handover.status == HandoverStatus.DRAFT,
-        "can_withdraw": is_sender
-        and handover.status not in {HandoverStatus.ACKNOWLEDGED, HandoverStatus.WITHDRAWN},
-        "can_respond": is_recipient
-        and handover.status in {HandoverStatus.SENT, HandoverStatus.QUERIED},
-        "can_query": is_recipient and handover.status == HandoverStatus.SENT,
-        "can_download": handover.status != HandoverStatus.WITHDRAWN,
+        "is_sender": access.is_handover_sender(user=request.user, handover=handover),
+        "is_recipient": access.is_handover_recipient(user=request.user, handover=handover),
+        "can_send": "send" in actions,
+        "can_withdraw": "withdraw" in actions,
+        "can_respond": "respond" in actions,
+        "can_query": "query" in actions,
+        "can_download": "download" in actions,
         "overdue": handover.status == HandoverStatus.SENT
         and handover.acknowledge_by < timezone.localdate(),
         "history": list(
@@ -290,7 +285,7 @@ def handover_acknowledge(request, reference: str):
 @mfa_enforced
 def handover_query(request, reference: str):
     handover = _visible_handover(request, reference)
-    if not selectors.handover_is_recipient(handover=handover, user=request.user):
+    if not access.is_handover_recipient(user=request.user, handover=handover):
         raise Http404
     form = QueryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -317,7 +312,7 @@ def handover_query(request, reference: str):
 @mfa_enforced
 def handover_withdraw(request, reference: str):
     handover = _visible_handover(request, reference)
-    if handover.sender_id != request.user.pk:
+    if not access.is_handover_sender(user=request.user, handover=handover):
         raise Http404
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -348,7 +343,7 @@ def handover_item_download(request, reference: str, item_id: str):
     if handover.status == HandoverStatus.WITHDRAWN:
         raise Http404
     item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
-    if item is None or not markings.user_may_access(request.user, item.version.document):
+    if item is None or not access.can_open_document(request.user, item.version.document):
         raise Http404
     services.handover_item_download(handover=handover, item=item, user=request.user)
     return _attachment(item.version, prefix=handover.reference)

@@ -1,10 +1,11 @@
 """Working days and local time for digests: each person's weekend and public holidays."""
 
 import datetime
-import zoneinfo
 from functools import lru_cache
 
 import holidays
+
+from accounts.clock import local_now
 
 DIGEST_HOUR = 8
 
@@ -43,14 +44,6 @@ def is_working_day(user, day: datetime.date) -> bool:
     if day.weekday() in weekend:
         return False
     return not holiday_name(user, day)
-
-
-def local_now(user, now: datetime.datetime) -> datetime.datetime:
-    try:
-        zone = zoneinfo.ZoneInfo(user.effective_time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
-    return now.astimezone(zone)
 
 
 def digest_due_today(user, now: datetime.datetime) -> datetime.date | None:

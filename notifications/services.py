@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import access
 from . import rules as registry
 from .calendars import digest_due_today, local_now
 from .kinds import KINDS, Delivery, kind_for
@@ -273,7 +274,7 @@ def preferences_update(*, user: User, choices: dict[str, str], time_zone: str | 
 
 @transaction.atomic
 def notification_mark_read(*, user: User, notification: Notification) -> None:
-    if notification.recipient_id != user.pk:
+    if not access.is_notification_recipient(user=user, notification=notification):
         raise PermissionDenied("This notification is not yours.")
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
@@ -615,7 +616,7 @@ def _send_each(emails: list[tuple[Reminder, EmailMultiAlternatives]], now: datet
 @transaction.atomic
 def reminder_resend(*, reminder: Reminder, actor: User) -> None:
     """Put a failed or skipped reminder back in the queue (from the admin)."""
-    if not (actor.is_superuser or actor.has_perm("notifications.change_reminder")):
+    if not access.can_resend_reminders(actor):
         raise PermissionDenied("You may not resend reminders.")
     if reminder.status not in (Status.FAILED, Status.SKIPPED):
         raise ValidationError("Only a failed or skipped reminder can be sent again.")

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.selectors import user_is_institute_admin, user_is_programme_manager
+from accounts import access as accounts_access
 
 from .navigation import navigation_for
 
@@ -11,6 +11,6 @@ def portal(request):
     return {
         "portal_name": settings.PORTAL_NAME,
         "navigation": navigation_for(request) if signed_in else [],
-        "is_programme_manager": bool(user and user_is_programme_manager(user)),
-        "is_institute_admin": bool(user and user_is_institute_admin(user)),
+        "is_programme_manager": bool(user and accounts_access.user_is_programme_manager(user)),
+        "is_institute_admin": bool(user and accounts_access.user_is_institute_admin(user)),
     }

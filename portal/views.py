@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import user_has_mfa, user_requires_mfa, user_role_labels
+from accounts import access as accounts_access
+from accounts.selectors import user_role_labels
 
 from . import my_work
 from .health import service_status
@@ -16,8 +17,8 @@ def home(request):
     user = request.user
     context = {
         "roles": user_role_labels(user),
-        "has_mfa": user_has_mfa(user),
-        "requires_mfa": user_requires_mfa(user),
+        "has_mfa": accounts_access.user_has_mfa(user),
+        "requires_mfa": accounts_access.user_requires_mfa(user),
         "sections": my_work.sections_for(user),
     }
     return render(request, "portal/home.html", context)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Institute, User
 
 from .models import Programme
+from .services import programme_managers_set
 
 DEMO_PROGRAMME_NAME = "UK–Australia AI Security Partnership"
 # Due a week after seeding, so that the first reminder scan has something to send.
@@ -27,7 +28,10 @@ def demo_programme() -> Programme:
     )
     if created:
         programme.institutes.set(Institute.objects.filter(code__in=["UK-AISI", "AU-AISI"]))
-        programme.managers.set(User.objects.filter(email__startswith="programmes@"))
+        programme_managers_set(
+            programme=programme,
+            managers=list(User.objects.filter(email__startswith="programmes@")),
+        )
     return programme
 
 
@@ -101,7 +105,10 @@ def seed(*, stdout) -> None:
         return
     actor = people["uk_programmes"]
     if not programme.managers.filter(pk=actor.pk).exists():
-        programme.managers.add(actor, people["au_programmes"])
+        programme_managers_set(
+            programme=programme,
+            managers=[*programme.managers.all(), actor, people["au_programmes"]],
+        )
     institutes = {i.code: i for i in Institute.objects.filter(code__in=["UK-AISI", "AU-AISI"])}
     today = timezone.localdate()
     for code, title, lead_code, status, summary in DEMO_PROJECTS:

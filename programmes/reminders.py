@@ -10,8 +10,8 @@ from django.utils import timezone
 from notifications.rules import Message, Rule, due_values
 from notifications.windows import before, found_at, weekly_after, window_label
 
+from . import access
 from .models import OPEN_MILESTONE_STATUSES, Milestone
-from .selectors import milestone_list_visible_to
 
 
 def _open():
@@ -81,7 +81,7 @@ RULES = [
         model=Milestone,
         due=milestone_due,
         describe=describe_due,
-        visible_to=milestone_list_visible_to,
+        visible_to=access.milestones_visible_to,
         queryset=_with_project,
     ),
     Rule(
@@ -90,8 +90,8 @@ RULES = [
         model=Milestone,
         due=milestone_overdue,
         describe=describe_overdue,
-        visible_to=milestone_list_visible_to,
+        visible_to=access.milestones_visible_to,
         queryset=_with_project,
     ),
 ]
-VISIBILITY = {Milestone: milestone_list_visible_to}
+VISIBILITY = {Milestone: access.milestones_visible_to}

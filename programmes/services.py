@@ -1,7 +1,7 @@
 """Writes for programmes, projects and milestones.
 
-Every function checks who is acting: programme managers (``Programme.managers``) create
-and edit their programmes' projects and milestones; a milestone's owner updates its
+Every function checks who is acting (see access.py): programme managers create and edit
+their programmes' projects and milestones; a milestone's owner updates its
 status; nobody edits another programme's records. Messages are keyed by the form field
 they belong beside.
 """
@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import access as accounts_access
+from accounts.clock import today_for
 from accounts.models import Institute, Role, User
-from accounts.selectors import user_is_programme_manager
-from accounts.services import user_grant_role
+from accounts.services import user_grant_role, user_revoke_role
 
+from . import access
 from .gates import gate_satisfied
 from .models import (
     OPEN_MILESTONE_STATUSES,
@@ -31,7 +33,6 @@ from .models import (
     ProjectStatus,
     Rag,
 )
-from .selectors import today_for
 
 GATE_MESSAGE = (
     "This milestone needs an acknowledged handover from the partner institute before it "
@@ -41,12 +42,8 @@ GATE_MESSAGE = (
 NOT_A_MANAGER = "Only a manager of this programme can do that."
 
 
-def _manages(user: User, programme: Programme) -> bool:
-    return user.is_active and programme.managers.filter(pk=user.pk).exists()
-
-
 def _require_manager(user: User, programme: Programme) -> None:
-    if not _manages(user, programme):
+    if not access.user_manages_programme(user=user, programme=programme):
         raise PermissionDenied(NOT_A_MANAGER)
 
 
@@ -95,7 +92,7 @@ def programme_create(
     reciprocity_target_months: int,
 ) -> Programme:
     """Create a programme. Programme managers only; the managers named get the role."""
-    if not (actor.is_active and user_is_programme_manager(actor)):
+    if not (actor.is_active and accounts_access.user_is_programme_manager(actor)):
         raise PermissionDenied("Only programme managers can create programmes.")
     errors = _programme_dates(start_date, end_date)
     errors.update(_check_programme_people(institutes=institutes, managers=managers))
@@ -114,14 +111,26 @@ def programme_create(
     _history(programme, actor=actor, reason="Programme created")
     programme.save()
     programme.institutes.set(institutes)
-    _programme_set_managers(programme=programme, managers=managers)
+    programme_managers_set(programme=programme, managers=managers)
     return programme
 
 
-def _programme_set_managers(*, programme: Programme, managers: list[User]) -> None:
+@transaction.atomic
+def programme_managers_set(*, programme: Programme, managers: list[User]) -> None:
+    """Name the programme's managers. The one place the programme manager role changes.
+
+    ``Programme.managers`` decides who manages what; the role (the Programme managers
+    group, which asks for MFA and opens the manager pages) follows it: given to every
+    manager named here, and taken back from anyone who no longer manages any programme.
+    Callers check that the actor may do this.
+    """
+    before = set(programme.managers.values_list("pk", flat=True))
     programme.managers.set(managers)
     for manager in managers:
         user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
+    dropped = before - {manager.pk for manager in managers}
+    for person in User.objects.filter(pk__in=dropped).exclude(managed_programmes__isnull=False):
+        user_revoke_role(user=person, role=Role.PROGRAMME_MANAGER)
 
 
 @transaction.atomic
@@ -162,7 +171,7 @@ def programme_update(
     _history(programme, actor=actor, reason="Programme updated")
     programme.save()
     programme.institutes.set(institutes)
-    _programme_set_managers(programme=programme, managers=managers)
+    programme_managers_set(programme=programme, managers=managers)
     return programme
 
 
@@ -578,11 +587,8 @@ def milestone_set_status(
         .select_related("project__programme")
         .get(pk=milestone.pk)
     )
-    manages = _manages(actor, milestone.project.programme)
-    is_owner = (
-        milestone.owner_id == actor.pk and milestone.project.memberships.filter(user=actor).exists()
-    )
-    if not (manages or is_owner):
+    manages = access.user_manages_programme(user=actor, programme=milestone.project.programme)
+    if not (manages or access.is_milestone_owner(user=actor, milestone=milestone)):
         raise PermissionDenied("Only the milestone’s owner or a programme manager can do that.")
     if status not in MilestoneStatus.values:
         raise ValidationError({"status": "Choose a status."})

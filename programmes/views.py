@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import access as accounts_access
+from accounts.clock import today_for
 from accounts.decorators import manager_required, mfa_enforced
-from accounts.selectors import user_is_programme_manager
 from portal.forms import apply_service_errors
 
-from . import exports, gates, selectors, services
+from . import access, exports, gates, selectors, services
 from .forms import (
     DueDateChangeForm,
     MemberAddForm,
@@ -26,7 +27,7 @@ from .forms import (
     ProjectForm,
     RagOverrideForm,
 )
-from .models import Milestone, Programme, Project, ProjectMembership
+from .models import Milestone, Programme, ProjectMembership
 
 PAGE_SIZE = 25
 
@@ -81,7 +82,10 @@ def programme_list(request):
     return render(
         request,
         "programmes/programme_list.html",
-        {"page_obj": programmes, "can_create": user_is_programme_manager(request.user)},
+        {
+            "page_obj": programmes,
+            "can_create": accounts_access.user_is_programme_manager(request.user),
+        },
     )
 
 
@@ -95,7 +99,7 @@ def _milestone_filter(request, *, programme=None, today=None):
 
 @mfa_enforced
 def programme_detail(request, pk: int):
-    programme = get_object_or_404(selectors.programme_list_visible_to(request.user), pk=pk)
+    programme = get_object_or_404(access.programmes_visible_to(request.user), pk=pk)
     projects = list(selectors.programme_dashboard_projects(user=request.user, programme=programme))
     milestone_filter = _milestone_filter(request, programme=programme)
     return render(
@@ -109,7 +113,7 @@ def programme_detail(request, pk: int):
             "page_obj": _page(request, milestone_filter.qs),
             "query": _query_without_page(request),
             "sort_headers": _sort_headers(request),
-            "manages": selectors.user_manages_programme(user=request.user, programme=programme),
+            "manages": access.user_manages_programme(user=request.user, programme=programme),
             "window_days": selectors.DASHBOARD_WINDOW_DAYS,
         },
     )
@@ -144,7 +148,7 @@ def _warn_missing_institute_managers(request, programme: Programme) -> None:
 
 @manager_required
 def programme_edit(request, pk: int):
-    programme = get_object_or_404(selectors.programme_list_manageable_by(request.user), pk=pk)
+    programme = get_object_or_404(access.programmes_managed_by(request.user), pk=pk)
     form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_for(programme))
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +169,7 @@ def programme_edit(request, pk: int):
 
 @manager_required
 def project_create(request):
-    programmes = selectors.programme_list_manageable_by(request.user).order_by("name")
+    programmes = access.programmes_managed_by(request.user).order_by("name")
     initial = {}
     if request.GET.get("programme", "").isdigit():
         initial["programme"] = int(request.GET["programme"])
@@ -189,7 +193,7 @@ def project_create(request):
 
 def _manageable_project(request, code: str):
     return get_object_or_404(
-        selectors.project_list_manageable_by(request.user).select_related("programme"),
+        access.projects_managed_by(request.user).select_related("programme"),
         code=code,
     )
 
@@ -224,11 +228,8 @@ def project_edit(request, code: str):
 
 @mfa_enforced
 def project_detail(request, code: str):
-    try:
-        project = selectors.project_detail_for(user=request.user, code=code)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
-    today = selectors.today_for(request.user)
+    project = get_object_or_404(selectors.project_detail_queryset(request.user), code=code)
+    today = today_for(request.user)
     milestones = selectors.project_milestones(project=project, today=today)
     for milestone in milestones:
         milestone.warnings = selectors.milestone_dependency_warnings(milestone=milestone)
@@ -241,7 +242,9 @@ def project_detail(request, code: str):
             "milestones": milestones,
             "timeline": _timeline(milestones, today=today),
             "activity": selectors.project_recent_activity(project=project),
-            "manages": selectors.user_manages_project(user=request.user, project=project),
+            "manages": access.user_manages_programme(
+                user=request.user, programme=project.programme
+            ),
             "today": today,
         },
     )
@@ -362,7 +365,7 @@ def milestone_list(request):
 def milestone_export(request, fmt: str):
     milestone_filter = _milestone_filter(request)
     rows = exports.milestone_rows(milestone_filter.qs)
-    stamp = selectors.today_for(request.user).isoformat()
+    stamp = today_for(request.user).isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="milestones-{stamp}.csv"'
@@ -413,9 +416,7 @@ def _schedule_warnings(request, milestone: Milestone) -> None:
 
 def _manageable_milestone(request, pk: int) -> Milestone:
     return get_object_or_404(
-        Milestone.objects.filter(
-            project__in=selectors.project_list_manageable_by(request.user)
-        ).select_related("project__programme"),
+        access.milestones_managed_by(request.user).select_related("project__programme"),
         pk=pk,
     )
 
@@ -459,11 +460,10 @@ def milestone_edit(request, pk: int):
 
 @mfa_enforced
 def milestone_detail(request, pk: int):
-    try:
-        milestone = selectors.milestone_detail_for(user=request.user, pk=pk)
-    except Milestone.DoesNotExist as exc:
-        raise Http404 from exc
-    manages = selectors.user_manages_project(user=request.user, project=milestone.project)
+    milestone = get_object_or_404(selectors.milestone_detail_queryset(request.user), pk=pk)
+    manages = access.user_manages_programme(
+        user=request.user, programme=milestone.project.programme
+    )
     allowed = services.milestone_allowed_statuses(
         user=request.user, milestone=milestone, manages=manages
     )
@@ -486,11 +486,10 @@ def milestone_detail(request, pk: int):
 
 @mfa_enforced
 def milestone_status(request, pk: int):
-    try:
-        milestone = selectors.milestone_detail_for(user=request.user, pk=pk)
-    except Milestone.DoesNotExist as exc:
-        raise Http404 from exc
-    manages = selectors.user_manages_project(user=request.user, project=milestone.project)
+    milestone = get_object_or_404(selectors.milestone_detail_queryset(request.user), pk=pk)
+    manages = access.user_manages_programme(
+        user=request.user, programme=milestone.project.programme
+    )
     allowed = services.milestone_allowed_statuses(
         user=request.user, milestone=milestone, manages=manages
     )

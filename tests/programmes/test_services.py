@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
+from accounts.access import user_is_programme_manager
 from accounts.models import Role
-from accounts.selectors import user_is_programme_manager
 from programmes import gates, services
 from programmes.models import (
     MembershipRole,
