@@ -15,11 +15,14 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Where the embedded defaults keep their state: the SQLite file, the file cache, the
+# filesystem broker, beat's schedule and uploaded files.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 # pytest is imported before settings whenever the suite runs.
@@ -107,7 +110,7 @@ TEMPLATES = [
 FORM_RENDERER = "accounts.forms.GovukFormRenderer"
 
 # Database: PostgreSQL when DATABASE_URL is set, SQLite under var/ otherwise.
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")
 }
@@ -116,7 +119,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # web, worker and beat share one SQLite file in `make run`. WAL lets readers carry on
+    # while one process writes; IMMEDIATE transactions take the write lock when they begin,
+    # so a writer waits its turn (up to the timeout) instead of failing with "database is
+    # locked" when a read transaction later tries to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and Celery broker: Redis when REDIS_URL is set, embedded otherwise.
@@ -166,6 +179,8 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a task prints (the console email backend in `make run`) is information, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks here as it lands; beat runs exactly one copy.
 CELERY_BEAT_SCHEDULE: dict = {
