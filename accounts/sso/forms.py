@@ -39,5 +39,9 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
         cleaned = super().clean()
         sign_on = self.user and sign_on_refusing_password(email=self.user.email)
         if sign_on:
-            raise forms.ValidationError(reset_refused_message(sign_on), code="single_sign_on_only")
+            # Beside the new password: this page shows field errors, not form-wide ones.
+            self.add_error(
+                "password1",
+                forms.ValidationError(reset_refused_message(sign_on), code="single_sign_on_only"),
+            )
         return cleaned

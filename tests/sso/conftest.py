@@ -114,3 +114,14 @@ def sso(settings, identity_provider, sso_institute):
     )
     sso_settings(settings, identity_provider)
     return identity_provider
+
+
+@pytest.fixture
+def sso_configured(settings, sso_institute):
+    """Single sign-on set up for the UK institute, with no provider running: enough for
+    the pages and forms that never call the provider."""
+    sso_settings(
+        settings,
+        IdentityProvider(url="https://login.aisi.example.gov.uk", control_token=""),
+    )
+    return sso_institute.single_sign_on

@@ -39,8 +39,9 @@ def test_the_portal_finds_the_provider_through_its_discovery_document(client, ss
 
     assert start.status_code == 302
     location = urlsplit(start["Location"])
-    assert f"{location.scheme}://{location.netloc}{location.path}" == (
-        discovery["authorization_endpoint"]
+    assert (
+        f"{location.scheme}://{location.netloc}{location.path}"
+        == (discovery["authorization_endpoint"])
     )
     params = {k: v[0] for k, v in parse_qs(location.query).items()}
     assert params["client_id"] == CLIENT_ID

@@ -95,9 +95,7 @@ def test_a_discovery_document_naming_another_issuer_is_refused(
     )
     # The same provider, reached by another name: its document says 127.0.0.1.
     sso_settings(settings, identity_provider)
-    settings.SSO_PROVIDERS[0]["issuer"] = identity_provider.issuer.replace(
-        "127.0.0.1", "localhost"
-    )
+    settings.SSO_PROVIDERS[0]["issuer"] = identity_provider.issuer.replace("127.0.0.1", "localhost")
 
     with caplog.at_level(logging.WARNING):
         start = sso_start(client)
