@@ -6,9 +6,8 @@ from django import forms
 from django.conf import settings
 
 from .selectors import institute_for_email
-from .sso.messages import signup_refused_message
+from .sso.messages import signup_refused_message, validate_password_allowed
 from .sso.mfa import idp_mfa_remember
-from .sso.selectors import sign_on_refusing_password
 
 UNKNOWN_DOMAIN_MESSAGE = (
     "You can only create an account with an email address from a partner institute. "
@@ -57,6 +56,4 @@ def user_affiliate_by_email(user) -> None:
 def validate_signup_email(email: str) -> None:
     if institute_for_email(email=email) is None:
         raise forms.ValidationError(UNKNOWN_DOMAIN_MESSAGE, code="unknown_domain")
-    sign_on = sign_on_refusing_password(email=email)
-    if sign_on is not None:
-        raise forms.ValidationError(signup_refused_message(sign_on), code="single_sign_on_only")
+    validate_password_allowed(email, signup_refused_message)

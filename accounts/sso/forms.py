@@ -4,8 +4,8 @@ from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.functional import cached_property
 
-from .messages import login_refused_message, reset_refused_message
-from .selectors import sign_on_options, sign_on_refusing_password
+from .messages import login_refused_message, reset_refused_message, validate_password_allowed
+from .selectors import sign_on_options
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -15,20 +15,15 @@ class LoginForm(allauth_forms.LoginForm):
 
     def clean_login(self) -> str:
         login = super().clean_login()
-        # Refused before any password is checked: the answer depends on the domain only,
-        # so it neither reveals whether an account exists nor counts as a failed attempt.
-        sign_on = sign_on_refusing_password(email=login)
-        if sign_on is not None:
-            raise forms.ValidationError(login_refused_message(sign_on), code="single_sign_on_only")
+        # Refused before any password is checked, so it never counts as a failed attempt.
+        validate_password_allowed(login, login_refused_message)
         return login
 
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def clean_email(self) -> str:
         email = super().clean_email()
-        sign_on = sign_on_refusing_password(email=email)
-        if sign_on is not None:
-            raise forms.ValidationError(reset_refused_message(sign_on), code="single_sign_on_only")
+        validate_password_allowed(email, reset_refused_message)
         return email
 
 
@@ -37,11 +32,10 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
 
     def clean(self):
         cleaned = super().clean()
-        sign_on = self.user and sign_on_refusing_password(email=self.user.email)
-        if sign_on:
-            # Beside the new password: this page shows field errors, not form-wide ones.
-            self.add_error(
-                "password1",
-                forms.ValidationError(reset_refused_message(sign_on), code="single_sign_on_only"),
-            )
+        if self.user is not None:
+            try:
+                validate_password_allowed(self.user.email, reset_refused_message)
+            except forms.ValidationError as refusal:
+                # Beside the new password: this page shows field errors, not form-wide ones.
+                self.add_error("password1", refusal)
         return cleaned
