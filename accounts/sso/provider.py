@@ -108,6 +108,12 @@ class InstituteProvider(OpenIDConnectProvider):
             request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
         )
 
+    def serialize(self) -> dict:
+        # By provider id, not allauth's generic "openid_connect": two institutes' providers
+        # may well have given the portal the same client id. A sign-in paused for the
+        # portal's MFA code is found again by this.
+        return {"id": self.app.provider_id, "app.client_id": self.app.client_id}
+
     def extract_common_fields(self, data):
         claims = merged_claims(data)
         email = str(claims.get("email") or "").strip().lower()

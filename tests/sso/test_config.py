@@ -1,8 +1,10 @@
 """Identity providers come from the environment, checked when the portal starts."""
 
 import pytest
+from allauth.core import context
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base import Provider
 from django.core.exceptions import ImproperlyConfigured
 
 from config.sso import form_action_sources, providers_from_env
@@ -93,3 +95,25 @@ def test_providers_are_never_read_from_the_database(settings):
 
     assert [(a.provider_id, a.client_id) for a in apps] == [("uk-aisi", "exchange-portal")]
     assert apps[0].settings["oauth_pkce_enabled"] is True
+
+
+def test_a_paused_sign_in_finds_its_provider_when_two_share_a_client_id(settings, rf):
+    """Two institutes' providers may give the portal the same client id; a sign-in
+    paused for the portal's MFA code still finds the right provider again."""
+    settings.SSO_PROVIDERS = providers_from_env(
+        {
+            **BASE,
+            "SSO_PROVIDERS": "uk-aisi,au-aisi",
+            "SSO_AU_AISI_ISSUER": "https://login.aisi.example.gov.au",
+            "SSO_AU_AISI_CLIENT_ID": "exchange-portal",
+            "SSO_AU_AISI_CLIENT_SECRET": "other",
+        }
+    )
+    request = rf.get("/")
+    provider = get_adapter().get_provider(request, provider="au-aisi")
+
+    with context.request_context(request):
+        again = Provider.deserialize(provider.serialize())
+
+    assert again.app.provider_id == "au-aisi"
+    assert again.app.settings["server_url"] == "https://login.aisi.example.gov.au"
