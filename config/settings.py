@@ -6,6 +6,7 @@ Production (``DEBUG`` off) refuses to start without a real ``SECRET_KEY`` and
 ``ALLOWED_HOSTS``.
 """
 
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config.sso import form_action_sources, providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,6 +67,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "simple_history",
     "django_filters",
     "csp",
@@ -235,9 +240,29 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
 }
+ACCOUNT_FORMS = {
+    "login": "accounts.sso.forms.LoginForm",
+    "reset_password": "accounts.sso.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.sso.forms.ResetPasswordKeyForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_NAME
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+
+# Single sign-on: each institute's OpenID Connect provider (docs/sso.md). The providers,
+# with their issuers and secrets, come from the environment only (config/sso.py); an
+# admin links one to an institute and the email domains it serves.
+SSO_PROVIDERS = providers_from_env(os.environ)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.PortalSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "accounts.sso.provider.InstituteProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
@@ -265,7 +290,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": form_action_sources(SSO_PROVIDERS),
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
