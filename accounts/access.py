@@ -8,6 +8,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import Q, QuerySet
 
 from .models import Role
+from .sso.mfa import idp_mfa_done
 
 
 def is_active_person(user) -> bool:
@@ -59,6 +60,12 @@ def user_has_mfa(user) -> bool:
         cached = user.is_authenticated and is_mfa_enabled(user)
         user._portal_has_mfa = cached
     return cached
+
+
+def request_has_mfa(request) -> bool:
+    """MFA for this signed-in person: turned on in the portal, or done at their
+    institute's identity provider when they signed in (accounts/sso/mfa.py)."""
+    return user_has_mfa(request.user) or idp_mfa_done(request)
 
 
 def in_admin_scope(queryset: QuerySet, *, user, lookups: tuple[str, ...]) -> QuerySet:

@@ -70,3 +70,7 @@ class UserAdmin(DjangoUserAdmin):
         return access.in_admin_scope(
             super().get_queryset(request), user=request.user, lookups=("institute",)
         )
+
+
+# Single sign-on's admin lives with the rest of single sign-on.
+from .sso import admin as sso_admin  # noqa: E402, F401

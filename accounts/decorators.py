@@ -13,7 +13,7 @@ def mfa_enforced(view_func):
     @login_required
     @wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        if access.user_requires_mfa(request.user) and not access.user_has_mfa(request.user):
+        if access.user_requires_mfa(request.user) and not access.request_has_mfa(request):
             return redirect_to_mfa_setup(request)
         return view_func(request, *args, **kwargs)
 
@@ -28,7 +28,7 @@ def manager_required(view_func):
     def wrapper(request, *args, **kwargs):
         if not access.user_is_programme_manager(request.user):
             raise Http404
-        if not access.user_has_mfa(request.user):
+        if not access.request_has_mfa(request):
             return redirect_to_mfa_setup(request)
         return view_func(request, *args, **kwargs)
 

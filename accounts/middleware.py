@@ -31,7 +31,7 @@ class ManagerMFAMiddleware:
             request.path.startswith(admin_prefix)
             and request.user.is_authenticated
             and access.user_requires_mfa(request.user)
-            and not access.user_has_mfa(request.user)
+            and not access.request_has_mfa(request)
         ):
             return redirect_to_mfa_setup(request)
         return self.get_response(request)
