@@ -131,7 +131,6 @@ def _browser_clock(request):
         yield
 
 
-
 @pytest.fixture(scope="session")
 def chromium_browser():
     available = Path(CHROMIUM).exists() or bool(shutil.which("chromium"))
