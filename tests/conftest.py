@@ -123,7 +123,8 @@ BROWSER_NOW = datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture(autouse=True)
 def _browser_clock(request):
-    if request.node.get_closest_marker("browser") is None:
+    node = request.node
+    if node.get_closest_marker("browser") is None or node.get_closest_marker("real_clock"):
         yield
         return
     with time_machine.travel(BROWSER_NOW):

@@ -7,7 +7,13 @@ from django.urls import reverse
 from accounts.models import User
 from tests.sso.idp import PASSWORD, PROVIDER_ID, SSO_DOMAIN, sso_settings
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The identity provider runs in a process of its own, on the machine's clock, and signs
+# tokens with its time: the portal must read the same clock to accept them.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.real_clock,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture
