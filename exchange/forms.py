@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.models import Institute
 from accounts.selectors import user_list_at_institute
+from portal.uploads import CV_TYPES, EVIDENCE_TYPES, inspect_upload
 from programmes import access as programmes_access
 from programmes.models import Programme
 
@@ -20,7 +21,6 @@ from .models import (
     VisaRoute,
 )
 from .selectors import line_manager_choices
-from .uploads import CV_TYPES, EVIDENCE_TYPES, check_upload
 
 
 class DateInput(forms.DateInput):
@@ -112,7 +112,7 @@ class ApplicationForm(forms.ModelForm):
     def clean_cv_upload(self):
         upload = self.cleaned_data.get("cv_upload")
         if upload:
-            check_upload(upload, allowed=CV_TYPES, what="CV")
+            inspect_upload(upload, allowed=CV_TYPES, what="CV")
         return upload
 
     def clean(self):
@@ -338,7 +338,7 @@ class ChecklistItemForm(forms.ModelForm):
     def clean_evidence_upload(self):
         upload = self.cleaned_data.get("evidence_upload")
         if upload:
-            check_upload(upload, allowed=EVIDENCE_TYPES, what="file")
+            inspect_upload(upload, allowed=EVIDENCE_TYPES, what="file")
         return upload
 
     def _post_clean(self):

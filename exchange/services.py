@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import Institute, User
 from notifications.services import notify
+from portal.uploads import CV_TYPES, EVIDENCE_TYPES, inspect_upload
 from programmes import access as programmes_access
 from programmes.models import Programme
 
@@ -37,7 +38,6 @@ from .models import (
     VisaRoute,
 )
 from .selectors import checklist_blockers, direction_between, secondment_overlapping
-from .uploads import CV_TYPES, EVIDENCE_TYPES, check_upload
 
 S = Application.Status
 
@@ -233,12 +233,12 @@ def _require_reason(reason: str, what: str) -> str:
 def _store_cv(application: Application, cv: UploadedFile | None) -> None:
     if cv is None:
         return
-    checked = check_upload(cv, allowed=CV_TYPES, what="CV")
+    facts = inspect_upload(cv, allowed=CV_TYPES, what="CV")
     old = application.cv.name if application.cv else ""
-    application.cv.save(checked.original_name, checked.file, save=False)
-    application.cv_name = checked.original_name
-    application.cv_content_type = checked.content_type
-    application.cv_size = checked.size
+    application.cv.save(facts.original_name, cv, save=False)
+    application.cv_name = facts.original_name
+    application.cv_content_type = facts.media_type
+    application.cv_size = facts.size
     if old:
         # Removed only after the new record commits, so a failure keeps the old CV.
         storage = application.cv.storage
@@ -1039,15 +1039,15 @@ def checklist_evidence_add(
 ) -> ChecklistEvidence:
     item = ChecklistItem.objects.select_related("secondment__programme").get(pk=item.pk)
     _require_worker(item.secondment, actor)
-    checked = check_upload(upload, allowed=EVIDENCE_TYPES, what="file")
+    facts = inspect_upload(upload, allowed=EVIDENCE_TYPES, what="file")
     evidence = ChecklistEvidence(
         item=item,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
+        original_name=facts.original_name,
+        content_type=facts.media_type,
+        size=facts.size,
         uploaded_by=actor,
     )
-    evidence.file.save(checked.original_name, checked.file, save=False)
+    evidence.file.save(facts.original_name, upload, save=False)
     evidence.save()
     return evidence
 

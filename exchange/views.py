@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, mfa_enforced
+from portal.downloads import attachment_response
 from portal.forms import apply_service_errors
 from programmes import access as programmes_access
 
@@ -28,7 +29,6 @@ from .forms import (
     SupervisorForm,
 )
 from .models import Application, ChecklistItem, Secondment
-from .uploads import attachment_response
 
 PAGE_SIZE = 20
 

@@ -3,12 +3,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Institute, User
+from portal.uploads import DOCUMENT_TYPES, accept_attribute, describe
 
 from . import markings, selectors
 from .markings import Marking, MarkingError
-from .uploads import ALLOWED, ALLOWED_TEXT
 
-_ACCEPT = ",".join(f".{ext}" for ext in ALLOWED)
+_ACCEPT = accept_attribute(DOCUMENT_TYPES)
 
 
 def _classification_choices():
@@ -23,7 +23,7 @@ def _classification_choices():
 
 
 def _file_help() -> str:
-    return f"{ALLOWED_TEXT}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+    return f"{describe(DOCUMENT_TYPES)}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
 
 
 def _file_field(label: str) -> forms.FileField:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Institute, User
 from exchange.models import Secondment
 from notifications.services import notify
+from portal.uploads import DOCUMENT_TYPES, inspect_upload, store_upload, stored_sha256
 from programmes.models import Milestone, Project
 
 from . import access, markings
@@ -31,7 +32,6 @@ from .models import (
     HandoverStatus,
 )
 from .selectors import milestone_choices_for, project_choices_for, secondment_choices_for
-from .uploads import inspect_upload, store_upload, stored_sha256
 
 # --- documents ------------------------------------------------------------------------
 
@@ -45,10 +45,10 @@ def _marking_or_error(marking: Marking) -> Marking:
 
 def _create_version(*, document: Document, uploaded, uploader: User, note: str) -> DocumentVersion:
     try:
-        facts = inspect_upload(uploaded)
+        facts = inspect_upload(uploaded, allowed=DOCUMENT_TYPES)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
-    stored = store_upload(uploaded)
+    stored = store_upload(uploaded, folder="handover")
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     try:
         return DocumentVersion.objects.create(

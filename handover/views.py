@@ -1,18 +1,17 @@
 import csv
 import io
 import json
-import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import mfa_enforced
+from portal.downloads import attachment_response, csv_safe, export_response, safe_filename
 from portal.forms import apply_service_errors
 
 from . import access, markings, selectors, services
@@ -21,11 +20,6 @@ from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, Wit
 from .models import AccessAction, HandoverStatus
 
 PAGE_SIZE = 20
-
-
-def _safe_filename(text: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")
-    return re.sub(r"\s+", " ", cleaned)[:180] or "file"
 
 
 def _marking_context(marking) -> dict:
@@ -37,18 +31,11 @@ def _marking_context(marking) -> dict:
     }
 
 
-def _attachment(version, *, prefix: str) -> FileResponse:
-    handle = default_storage.open(version.file, "rb")
-    filename = _safe_filename(
+def _attachment(version, *, prefix: str):
+    filename = safe_filename(
         f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=version.media_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(version.file, filename=filename, content_type=version.media_type)
 
 
 # --- documents ------------------------------------------------------------------------
@@ -349,15 +336,8 @@ def handover_item_download(request, reference: str, item_id: str):
     return _attachment(item.version, prefix=handover.reference)
 
 
-def _csv_safe(value):
-    # A spreadsheet would run a cell that starts like a formula.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 def _manifest_name(handover, marking_text: str, extension: str) -> str:
-    return _safe_filename(f"{handover.reference} {marking_text} manifest") + f".{extension}"
+    return safe_filename(f"{handover.reference} {marking_text} manifest") + f".{extension}"
 
 
 @mfa_enforced
@@ -385,13 +365,11 @@ def handover_manifest(request, reference: str, fmt: str):
         fields = ["file_name", "document", "version", "size", "media_type", "sha256", "marking"]
         writer = csv.DictWriter(buffer, fieldnames=fields)
         writer.writeheader()
-        writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
+        writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
         body = buffer.getvalue()
         content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_manifest_name(handover, marking_text, fmt)}"'
+    return export_response(
+        body,
+        filename=_manifest_name(handover, marking_text, fmt),
+        content_type=content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

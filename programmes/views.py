@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts import access as accounts_access
 from accounts.clock import today_for
 from accounts.decorators import manager_required, mfa_enforced
+from portal.downloads import export_response
 from portal.forms import apply_service_errors
 
 from . import access, exports, gates, selectors, services
@@ -367,17 +368,14 @@ def milestone_export(request, fmt: str):
     rows = exports.milestone_rows(milestone_filter.qs)
     stamp = today_for(request.user).isoformat()
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="milestones-{stamp}.csv"'
-    else:
-        response = HttpResponse(
-            exports.xlsx_bytes(rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return export_response(
+            exports.csv_stream(rows), filename=f"milestones-{stamp}.csv", content_type="text/csv"
         )
-        response["Content-Disposition"] = f'attachment; filename="milestones-{stamp}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return export_response(
+        exports.xlsx_bytes(rows),
+        filename=f"milestones-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @manager_required

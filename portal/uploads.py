@@ -1,9 +1,12 @@
-"""Checking and storing uploaded files.
+"""Checking and storing uploaded files: one checker for every upload in the portal.
 
 Every file is read in fixed-size chunks, once to check it (size, type by content, UTF-8 for
 text) while its SHA-256 is computed, and once more by the storage backend as it writes. A
 large upload therefore never sits whole in memory; Django has already spooled anything
 over ``FILE_UPLOAD_MAX_MEMORY_SIZE`` to a temporary file.
+
+Each use says which types it accepts (``CV_TYPES``, ``EVIDENCE_TYPES``,
+``DOCUMENT_TYPES``) and what to call the file in messages ("CV", "file").
 """
 
 import codecs
@@ -31,7 +34,9 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ZIP = "application/zip"
 
 # Extension -> (media type stored and served, what the content must look like).
-ALLOWED = {
+FileTypes = dict[str, tuple[str, str]]
+
+DOCUMENT_TYPES: FileTypes = {
     "pdf": (PDF, "pdf"),
     "docx": (DOCX, "ooxml:word/document.xml"),
     "xlsx": (XLSX, "ooxml:xl/workbook.xml"),
@@ -46,7 +51,28 @@ ALLOWED = {
     "jpeg": ("image/jpeg", "image/jpeg"),
     "zip": (ZIP, "zip"),
 }
-ALLOWED_TEXT = "PDF, DOCX, XLSX, PPTX, ODT, ODS, CSV, TXT, MD, PNG, JPEG or ZIP"
+
+
+def file_types(*extensions: str) -> FileTypes:
+    return {extension: DOCUMENT_TYPES[extension] for extension in extensions}
+
+
+CV_TYPES = file_types("pdf", "docx", "odt")
+EVIDENCE_TYPES = file_types("pdf", "docx", "odt", "png", "jpg", "jpeg")
+
+
+def describe(allowed: FileTypes) -> str:
+    """The accepted types for people: "PDF, DOCX or ODT" (one name per media type)."""
+    names: dict[str, str] = {}
+    for extension, (media_type, _) in allowed.items():
+        names.setdefault(media_type, extension.upper())
+    listed = list(names.values())
+    return ", ".join(listed[:-1]) + " or " + listed[-1] if len(listed) > 1 else listed[0]
+
+
+def accept_attribute(allowed: FileTypes) -> str:
+    """For the file input's ``accept``: the browser offers these endings first."""
+    return ",".join(f".{extension}" for extension in allowed)
 
 
 @dataclass(frozen=True)
@@ -61,35 +87,46 @@ def _extension(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
-def _wrong_content(name: str) -> ValidationError:
+def _wrong_content(name: str, what: str) -> ValidationError:
     return ValidationError(
-        f"The file {name} is not what its name says: its content does not match a "
-        f".{_extension(name)} file. Upload the original file, not a renamed one.",
+        f"The selected {what} is not a real {_extension(name).upper()} file: its content is "
+        "not what its name says. Upload the original file, not a renamed one.",
         code="disguised",
     )
 
 
-def inspect_upload(uploaded) -> UploadFacts:
+def _too_big(what: str, limit: int) -> ValidationError:
+    return ValidationError(
+        f"The selected {what} must be smaller than {filesizeformat(limit)}.", code="too_big"
+    )
+
+
+def _not_utf8(what: str) -> ValidationError:
+    return ValidationError(
+        f"The selected {what} is not UTF-8 text. Save it as UTF-8 and upload it again.",
+        code="encoding",
+    )
+
+
+def inspect_upload(uploaded, *, allowed: FileTypes, what: str = "file") -> UploadFacts:
     """Check an uploaded file and return its facts, streaming it in chunks.
 
-    Raises ``ValidationError`` for no file, an empty or oversized file, a type the portal
-    does not accept, or content that does not match the name.
+    Raises ``ValidationError`` (with a code) for no file, an empty or oversized file, a
+    type not in ``allowed``, or content that does not match the name. ``what`` names the
+    file in the message: "The selected CV is empty."
     """
     if uploaded is None:
         raise ValidationError("Choose a file to upload.", code="required")
-    name = PurePath(uploaded.name or "").name
+    name = PurePath(uploaded.name or "").name[:255]
     extension = _extension(name)
-    if extension not in ALLOWED:
+    if extension not in allowed:
         raise ValidationError(
-            f"The file must be a {ALLOWED_TEXT}. {name or 'This file'} is not.",
-            code="type",
+            f"The selected {what} must be a {describe(allowed)} file.", code="type"
         )
-    media_type, expected = ALLOWED[extension]
+    media_type, expected = allowed[extension]
     limit = settings.UPLOAD_MAX_BYTES
     if uploaded.size is not None and uploaded.size > limit:
-        raise ValidationError(
-            f"The file must be smaller than {filesizeformat(limit)}.", code="too_big"
-        )
+        raise _too_big(what, limit)
 
     digest = hashlib.sha256()
     size = 0
@@ -99,9 +136,7 @@ def inspect_upload(uploaded) -> UploadFacts:
     for chunk in uploaded.chunks(CHUNK_SIZE):
         size += len(chunk)
         if size > limit:
-            raise ValidationError(
-                f"The file must be smaller than {filesizeformat(limit)}.", code="too_big"
-            )
+            raise _too_big(what, limit)
         digest.update(chunk)
         if len(head) < SNIFF_BYTES:
             head += chunk[: SNIFF_BYTES - len(head)]
@@ -110,50 +145,44 @@ def inspect_upload(uploaded) -> UploadFacts:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
                 if filetype.guess(head) is not None:
-                    raise _wrong_content(name) from None
-                raise ValidationError(
-                    f"The file {name} is not UTF-8 text. Save it as UTF-8 and upload it again.",
-                    code="encoding",
-                ) from None
+                    raise _wrong_content(name, what) from None
+                raise _not_utf8(what) from None
             if b"\x00" in chunk:
-                raise _wrong_content(name)
+                raise _wrong_content(name, what)
     if size == 0:
-        raise ValidationError(f"The file {name} is empty.", code="empty")
+        raise ValidationError(f"The selected {what} is empty.", code="empty")
     if decoder is not None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise ValidationError(
-                f"The file {name} is not UTF-8 text. Save it as UTF-8 and upload it again.",
-                code="encoding",
-            ) from None
+            raise _not_utf8(what) from None
 
-    _check_content(uploaded, name=name, head=head, expected=expected)
+    _check_content(uploaded, name=name, head=head, expected=expected, what=what)
     uploaded.seek(0)
     return UploadFacts(
         original_name=name, size=size, sha256=digest.hexdigest(), media_type=media_type
     )
 
 
-def _check_content(uploaded, *, name: str, head: bytes, expected: str) -> None:
+def _check_content(uploaded, *, name: str, head: bytes, expected: str, what: str) -> None:
     kind = filetype.guess(head)
     detected = kind.mime if kind else None
     if expected == "text":
         # Text has no signature; a recognised binary signature means it is not text.
         if detected is not None:
-            raise _wrong_content(name)
+            raise _wrong_content(name, what)
         return
     if expected == "pdf":
         if detected != PDF:
-            raise _wrong_content(name)
+            raise _wrong_content(name, what)
         return
     if expected in {"image/png", "image/jpeg"}:
         if detected != expected:
-            raise _wrong_content(name)
+            raise _wrong_content(name, what)
         return
     # Everything else is a ZIP container; office formats are recognised by their members.
     if not head.startswith(b"PK\x03\x04"):
-        raise _wrong_content(name)
+        raise _wrong_content(name, what)
     if expected == "zip":
         return
     uploaded.seek(0)
@@ -169,14 +198,13 @@ def _check_content(uploaded, *, name: str, head: bytes, expected: str) -> None:
     except (zipfile.BadZipFile, OSError, KeyError):
         ok = False
     if not ok:
-        raise _wrong_content(name)
+        raise _wrong_content(name, what)
 
 
-def store_upload(uploaded) -> str:
+def store_upload(uploaded, *, folder: str) -> str:
     """Save under a generated name (never the person's file name) and return that name."""
     uploaded.seek(0)
-    generated = f"handover/{uuid.uuid4().hex}"
-    return default_storage.save(generated, uploaded)
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}", uploaded)
 
 
 def stored_sha256(name: str) -> str:

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from handover import uploads
 from handover.demo import sample_csv, sample_docx, sample_pdf
+from portal import uploads
 
 
 def png_bytes() -> bytes:
@@ -47,7 +47,9 @@ def plain_zip() -> bytes:
 )
 def test_allowed_files_are_accepted_with_their_facts(name, content, media_type):
     """An allowed file passes, with size, SHA-256 and media type from its content."""
-    facts = uploads.inspect_upload(SimpleUploadedFile(name, content))
+    facts = uploads.inspect_upload(
+        SimpleUploadedFile(name, content), allowed=uploads.DOCUMENT_TYPES
+    )
     assert facts.size == len(content)
     assert facts.sha256 == hashlib.sha256(content).hexdigest()
     assert facts.media_type == media_type
@@ -73,7 +75,7 @@ def test_allowed_files_are_accepted_with_their_facts(name, content, media_type):
 def test_bad_files_are_refused_with_a_reason(name, content, code):
     """Wrong types, renamed files, non-UTF-8 text and empty files are refused."""
     with pytest.raises(ValidationError) as caught:
-        uploads.inspect_upload(SimpleUploadedFile(name, content))
+        uploads.inspect_upload(SimpleUploadedFile(name, content), allowed=uploads.DOCUMENT_TYPES)
     assert caught.value.code == code
     assert caught.value.messages[0]
 
@@ -81,14 +83,16 @@ def test_bad_files_are_refused_with_a_reason(name, content, code):
 def test_no_file_is_refused():
     """Nothing chosen: the message says to choose a file."""
     with pytest.raises(ValidationError, match="Choose a file"):
-        uploads.inspect_upload(None)
+        uploads.inspect_upload(None, allowed=uploads.DOCUMENT_TYPES)
 
 
 def test_a_file_over_the_size_limit_is_refused(settings):
     """The size limit comes from settings.UPLOAD_MAX_BYTES."""
     settings.UPLOAD_MAX_BYTES = 1000
     with pytest.raises(ValidationError, match="smaller than") as caught:
-        uploads.inspect_upload(SimpleUploadedFile("big.csv", b"a,b\n" * 400))
+        uploads.inspect_upload(
+            SimpleUploadedFile("big.csv", b"a,b\n" * 400), allowed=uploads.DOCUMENT_TYPES
+        )
     assert caught.value.code == "too_big"
 
 
@@ -118,7 +122,7 @@ def test_checksum_of_a_multi_megabyte_upload_is_computed_in_chunks():
 
     tracemalloc.start()
     try:
-        facts = uploads.inspect_upload(upload)
+        facts = uploads.inspect_upload(upload, allowed=uploads.DOCUMENT_TYPES)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -134,7 +138,9 @@ def test_checksum_of_a_multi_megabyte_upload_is_computed_in_chunks():
 def test_stored_files_get_generated_names_and_can_be_hashed_back(settings):
     """Stored names never reuse the person's file name; the stored bytes hash the same."""
     content = sample_pdf("stored")
-    name = uploads.store_upload(SimpleUploadedFile("../../etc/passwd.pdf", content))
+    name = uploads.store_upload(
+        SimpleUploadedFile("../../etc/passwd.pdf", content), folder="handover"
+    )
     assert name.startswith("handover/")
     assert "passwd" not in name
     assert uploads.stored_sha256(name) == hashlib.sha256(content).hexdigest()
