@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from portal import views as portal_views
-from programmes import views as programme_views
+from programmes.views.calendar import calendar_feed
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -22,7 +22,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("documents/", include("handover.urls")),
     path("notifications/", include("notifications.urls")),
-    path("calendar/<str:token>.ics", programme_views.calendar_feed, name="calendar_feed"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
 ]
 
 handler404 = "portal.views.page_not_found"

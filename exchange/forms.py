@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.models import Institute
 from accounts.selectors import user_list_at_institute
+from portal.forms import DateInput
 from portal.uploads import CV_TYPES, EVIDENCE_TYPES, inspect_upload
 from programmes import access as programmes_access
 from programmes.models import Programme
@@ -21,14 +22,6 @@ from .models import (
     VisaRoute,
 )
 from .selectors import line_manager_choices
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -122,8 +115,9 @@ class ApplicationForm(forms.ModelForm):
             self.add_error("proposed_end", "The end date must be after the start date.")
         return cleaned
 
-    def service_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "cv_upload"}
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["cv"] = data.pop("cv_upload", None)
         return data
 
     def _post_clean(self):
@@ -198,6 +192,16 @@ class AcceptForm(forms.Form):
                 .filter(institutes=application.host_institute_id)
                 .filter(institutes=application.home_institute_id)
             )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "programme": data.get("programme"),
+            "host_supervisor": data.get("host_supervisor"),
+            "title": data.get("title") or "",
+            "arrangement": data["arrangement"],
+        }
 
 
 class SupervisorForm(forms.Form):

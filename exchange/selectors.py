@@ -83,6 +83,18 @@ def application_detail_queryset(user: User) -> QuerySet[Application]:
     )
 
 
+def application_return_event(application: Application) -> ApplicationEvent | None:
+    """The latest return for changes, while the application waits on those changes."""
+    if application.status != Application.Status.RETURNED:
+        return None
+    return (
+        application.events.filter(to_status=Application.Status.RETURNED)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
 def line_manager_choices(*, applicant: User) -> QuerySet[User]:
     """People at the applicant's institute who may be named as their line manager."""
     if not applicant.institute_id:

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Institute, User
+from portal.forms import DateInput
 from portal.uploads import DOCUMENT_TYPES, accept_attribute, describe
 
 from . import markings, selectors
@@ -97,6 +98,15 @@ class DocumentUploadForm(forms.Form):
             scheme = user.institute.classification_scheme
             self.initial.setdefault("classification", f"{scheme}|OFFICIAL")
 
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "marking": data["marking"],
+            "uploaded": data["file"],
+            "note": data["note"],
+        }
+
     def clean(self):
         cleaned = super().clean()
         value = cleaned.get("classification")
@@ -131,6 +141,9 @@ class VersionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _file_help()
+
+    def service_kwargs(self) -> dict:
+        return {"uploaded": self.cleaned_data["file"], "note": self.cleaned_data["note"]}
 
 
 class VersionChoiceField(forms.ModelMultipleChoiceField):
@@ -187,7 +200,7 @@ class HandoverForm(forms.Form):
     acknowledge_by = forms.DateField(
         label="Acknowledge by",
         help_text="The date by which recipients should acknowledge receipt.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={
             "required": "Enter the date to acknowledge by.",
             "invalid": "Enter a real date, for example 27/3/2027.",

@@ -2,24 +2,20 @@ import csv
 import io
 import json
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from accounts.clock import today_for
 from accounts.decorators import mfa_enforced
+from portal.actions import posted, posted_files, run_action, run_form
 from portal.downloads import attachment_response, csv_safe, export_response, safe_filename
-from portal.forms import apply_service_errors
+from portal.pagination import paginate
 
 from . import access, markings, selectors, services
 from .filters import DocumentFilter
 from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
 from .models import AccessAction, HandoverStatus
-
-PAGE_SIZE = 20
 
 
 def _marking_context(marking) -> dict:
@@ -49,7 +45,7 @@ def document_list(request):
         request=request,
     )
     documents = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, documents)
     return render(
         request,
         "handover/document_list.html",
@@ -64,23 +60,15 @@ def document_list(request):
 
 @mfa_enforced
 def document_upload(request):
-    form = DocumentUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_upload(
-                user=request.user,
-                title=form.cleaned_data["title"],
-                marking=form.cleaned_data["marking"],
-                uploaded=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{document.title} has been uploaded.")
-            return redirect(document)
+    form = DocumentUploadForm(posted(request), posted_files(request), user=request.user)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.document_upload(user=request.user, **data),
+        success=lambda document: f"{document.title} has been uploaded.",
+    )
+    if done:
+        return done
     return render(request, "handover/document_upload.html", {"form": form})
 
 
@@ -102,9 +90,7 @@ def document_detail(request, pk: int):
         **_marking_context(document.marking),
     }
     if is_owner:
-        context["access_page"] = Paginator(
-            selectors.document_access_log(document=document), PAGE_SIZE
-        ).get_page(request.GET.get("page"))
+        context["access_page"] = paginate(request, selectors.document_access_log(document=document))
         context["history"] = list(
             document.history.select_related("history_user").order_by("-history_date")[:20]
         )
@@ -119,20 +105,16 @@ def version_add(request, pk: int):
         ),
         pk=pk,
     )
-    form = VersionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.document_version_add(
-                user=request.user,
-                document=document,
-                uploaded=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Version {version.number} of {document.title} was added.")
-            return redirect(document)
+    form = VersionForm(posted(request), posted_files(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.document_version_add(user=request.user, document=document, **data),
+        success=lambda version: f"Version {version.number} of {document.title} was added.",
+        then=document,
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/version_add.html",
@@ -156,12 +138,8 @@ def version_download(request, pk: int, number: int):
 
 @mfa_enforced
 def handover_list(request):
-    received = Paginator(selectors.handover_list_received(request.user), PAGE_SIZE).get_page(
-        request.GET.get("received")
-    )
-    sent = Paginator(selectors.handover_list_sent(request.user), PAGE_SIZE).get_page(
-        request.GET.get("sent")
-    )
+    received = paginate(request, selectors.handover_list_received(request.user), param="received")
+    sent = paginate(request, selectors.handover_list_sent(request.user), param="sent")
     shown = [*received.object_list, *sent.object_list]
     marking = markings.highest(
         m for m in (selectors.handover_marking(h) for h in shown) if m is not None
@@ -178,25 +156,15 @@ def handover_prepare(request):
     if not request.user.institute_id:
         raise Http404
     versions = selectors.versions_for_handover_form(request.user)
-    form = HandoverForm(request.POST or None, user=request.user, versions=versions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            handover = services.handover_prepare(
-                sender=request.user,
-                receiving_institute=form.cleaned_data["receiving_institute"],
-                recipients=form.cleaned_data["recipients"],
-                versions=form.cleaned_data["versions"],
-                acknowledge_by=form.cleaned_data["acknowledge_by"],
-                message=form.cleaned_data["message"],
-                project=form.cleaned_data["project"],
-                milestone=form.cleaned_data["milestone"],
-                secondment=form.cleaned_data["secondment"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{handover.reference} is ready. Check it, then send it.")
-            return redirect(handover)
+    form = HandoverForm(posted(request), user=request.user, versions=versions)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.handover_prepare(sender=request.user, **data),
+        success=lambda handover: f"{handover.reference} is ready. Check it, then send it.",
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/handover_prepare.html",
@@ -228,7 +196,7 @@ def handover_detail(request, reference: str):
         "can_query": "query" in actions,
         "can_download": "download" in actions,
         "overdue": handover.status == HandoverStatus.SENT
-        and handover.acknowledge_by < timezone.localdate(),
+        and handover.acknowledge_by < today_for(request.user),
         "history": list(
             handover.history.select_related("history_user").order_by("-history_date")[:20]
         ),
@@ -237,35 +205,31 @@ def handover_detail(request, reference: str):
     return render(request, "handover/handover_detail.html", context)
 
 
-def _act(request, handover, action, success: str, **kwargs):
-    try:
-        action(handover=handover, user=request.user, **kwargs)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(handover)
-
-
 @require_POST
 @mfa_enforced
 def handover_send(request, reference: str):
     handover = _visible_handover(request, reference)
-    return _act(request, handover, services.handover_send, f"{handover.reference} has been sent.")
+    if not access.is_handover_sender(user=request.user, handover=handover):
+        raise Http404
+    return run_action(
+        request,
+        lambda: services.handover_send(handover=handover, user=request.user),
+        success=f"{handover.reference} has been sent.",
+        then=handover,
+    )
 
 
 @require_POST
 @mfa_enforced
 def handover_acknowledge(request, reference: str):
     handover = _visible_handover(request, reference)
-    return _act(
+    if not access.is_handover_recipient(user=request.user, handover=handover):
+        raise Http404
+    return run_action(
         request,
-        handover,
-        services.handover_acknowledge,
-        f"You have acknowledged {handover.reference}. Every file matched its checksum.",
+        lambda: services.handover_acknowledge(handover=handover, user=request.user),
+        success=f"You have acknowledged {handover.reference}. Every file matched its checksum.",
+        then=handover,
     )
 
 
@@ -274,17 +238,16 @@ def handover_query(request, reference: str):
     handover = _visible_handover(request, reference)
     if not access.is_handover_recipient(user=request.user, handover=handover):
         raise Http404
-    form = QueryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handover_query(
-                handover=handover, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Your query about {handover.reference} has been sent.")
-            return redirect(handover)
+    form = QueryForm(posted(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.handover_query(handover=handover, user=request.user, **data),
+        success=f"Your query about {handover.reference} has been sent.",
+        then=handover,
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/handover_query.html",
@@ -301,18 +264,16 @@ def handover_withdraw(request, reference: str):
     handover = _visible_handover(request, reference)
     if not access.is_handover_sender(user=request.user, handover=handover):
         raise Http404
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handover_withdraw(
-                handover=handover, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, f"{handover.reference} has been withdrawn.")
-            return redirect(handover)
+    form = WithdrawForm(posted(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.handover_withdraw(handover=handover, user=request.user, **data),
+        success=f"{handover.reference} has been withdrawn.",
+        then=handover,
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/handover_withdraw.html",

@@ -47,5 +47,8 @@ class PreferencesForm(forms.Form):
     def event_fields(self):
         return [self[k] for k, kind in KINDS.items() if kind.group == EVENT]
 
-    def choices(self) -> dict[str, str]:
-        return {key: self.cleaned_data[key] for key in KINDS}
+    def service_kwargs(self) -> dict:
+        return {
+            "choices": {key: self.cleaned_data[key] for key in KINDS},
+            "time_zone": self.cleaned_data["time_zone"],
+        }

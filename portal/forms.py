@@ -12,6 +12,15 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "portal/govuk/field.html"
 
 
+class DateInput(forms.DateInput):
+    """A browser date field, in the ISO format it reads and writes."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def apply_service_errors(
     form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
 ) -> None:

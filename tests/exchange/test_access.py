@@ -52,11 +52,11 @@ def test_applications_managed_by_is_the_one_rule(world, monkeypatch):
     application = world.endorsed()
     host_pm = world.host_pm_for(application)
     queue = client_for(host_pm).get(reverse("exchange:application_queue"))
-    assert application in list(queue.context["page"])
+    assert application in list(queue.context["page_obj"])
     monkeypatch.setattr(access, "applications_managed_by", nobody(Application))
 
     queue = client_for(host_pm).get(reverse("exchange:application_queue"))
-    assert application not in list(queue.context["page"])
+    assert application not in list(queue.context["page_obj"])
     assert not access.applications_visible_to(host_pm).filter(pk=application.pk).exists()
     assert not selectors.applications_waiting_on(host_pm).filter(pk=application.pk).exists()
 
@@ -89,7 +89,7 @@ def test_secondments_visible_to_is_the_one_rule(world, monkeypatch):
 
     assert secondee.get(page).status_code == 404
     assert secondee.get(item_page).status_code == 404
-    assert list(secondee.get(reverse("exchange:secondment_list")).context["page"]) == []
+    assert list(secondee.get(reverse("exchange:secondment_list")).context["page_obj"]) == []
     assert not secondment_choices_for(secondment.secondee).exists()
     assert not access.checklist_items_visible_to(secondment.secondee).exists()
     assert rules.visibility_for(Secondment) is rule
@@ -114,7 +114,7 @@ def test_opportunities_open_to_is_the_one_rule(world, monkeypatch):
     staff = client_for(world.uk_staff)
     monkeypatch.setattr(access, "opportunities_open_to", nobody(Opportunity))
 
-    assert list(staff.get(reverse("exchange:opportunity_list")).context["page"]) == []
+    assert list(staff.get(reverse("exchange:opportunity_list")).context["page_obj"]) == []
     apply = reverse("exchange:application_create", args=[world.au_opportunity.pk])
     assert staff.get(apply).status_code == 404
     with pytest.raises(ValidationError):
@@ -141,4 +141,4 @@ def test_a_superuser_manages_every_programme_in_the_exchange(world):
     )
     assert draft in access.opportunities_managed_by(admin)
     manage = client_for(admin).get(reverse("exchange:opportunity_manage"))
-    assert draft in list(manage.context["page"])
+    assert draft in list(manage.context["page_obj"])

@@ -47,7 +47,7 @@ def test_staff_see_the_partners_open_opportunities_only(world):
     )
     response = client_for(world.uk_staff).get(reverse("exchange:opportunity_list"))
     assert response.status_code == 200
-    assert list(response.context["page"]) == [world.au_opportunity]
+    assert list(response.context["page_obj"]) == [world.au_opportunity]
     assert "Draft role" not in response.content.decode()
 
 
@@ -68,7 +68,7 @@ def test_staff_see_the_partners_open_opportunities_only(world):
 )
 def test_opportunity_filters(world, query, found):
     response = client_for(world.uk_staff).get(reverse("exchange:opportunity_list") + "?" + query)
-    assert (world.au_opportunity in list(response.context["page"])) is found
+    assert (world.au_opportunity in list(response.context["page_obj"])) is found
 
 
 def test_an_invalid_filter_shows_a_message_not_an_error(world):
@@ -305,18 +305,18 @@ def test_the_queue_filters_by_status_direction_institute_and_waiting(world):
     submitted = world.submitted(applicant=world.au_staff)
     client = client_for(world.au_pm)
     url = reverse("exchange:application_queue")
-    assert set(client.get(url).context["page"]) == {endorsed, submitted}
-    assert list(client.get(url + "?status=endorsed").context["page"]) == [endorsed]
-    assert list(client.get(url + "?direction=AU_UK").context["page"]) == [submitted]
-    assert set(client.get(url + f"?institute={world.uk.pk}").context["page"]) == {
+    assert set(client.get(url).context["page_obj"]) == {endorsed, submitted}
+    assert list(client.get(url + "?status=endorsed").context["page_obj"]) == [endorsed]
+    assert list(client.get(url + "?direction=AU_UK").context["page_obj"]) == [submitted]
+    assert set(client.get(url + f"?institute={world.uk.pk}").context["page_obj"]) == {
         endorsed,
         submitted,
     }
-    assert list(client.get(url + "?waiting=7").context["page"]) == []
+    assert list(client.get(url + "?waiting=7").context["page_obj"]) == []
     Application.objects.filter(pk=endorsed.pk).update(
         status_changed_at=endorsed.status_changed_at - datetime.timedelta(days=10)
     )
-    assert list(client.get(url + "?waiting=7").context["page"]) == [endorsed]
+    assert list(client.get(url + "?waiting=7").context["page_obj"]) == [endorsed]
 
 
 # --- secondments -----------------------------------------------------------------------
@@ -516,7 +516,7 @@ def test_the_outsider_sees_empty_lists(world):
     for name in ("opportunity_list", "application_list", "secondment_list"):
         response = client.get(reverse(f"exchange:{name}"))
         assert response.status_code == 200
-        assert len(response.context["page" if name != "application_list" else "mine"]) == 0
+        assert len(response.context["page_obj" if name != "application_list" else "mine"]) == 0
 
 
 def test_a_draft_is_invisible_to_the_line_manager_until_submitted(world):

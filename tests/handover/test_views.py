@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from handover.markings import Marking
 from handover.models import AccessEvent, Document, DocumentVersion, Handover, HandoverStatus
+from portal.pagination import PAGE_SIZE
 from tests.factories import UserFactory
 
 from .factories import make_document, make_handover, people, sample_csv, sample_pdf
@@ -435,17 +436,17 @@ def test_sign_in_is_required(client, cast):
 
 
 def test_document_list_query_count_is_constant(client, cast, django_assert_max_num_queries):
-    """The document list costs the same with 2 documents as with 25 (paginated)."""
+    """The document list costs the same with 2 documents as with a page and more."""
     login(client, cast["uk_sender"])
     for n in range(2):
         make_document(cast["uk_sender"], title=f"Doc {n}")
     with django_assert_max_num_queries(6 + UNREAD_COUNT) as small:
         assert client.get(reverse("handover:document_list")).status_code == 200
-    for n in range(23):
+    for n in range(PAGE_SIZE + 3):
         make_document(cast["uk_sender"], title=f"More {n}")
     with django_assert_max_num_queries(6 + UNREAD_COUNT) as large:
         response = client.get(reverse("handover:document_list"))
-    assert len(response.context["page_obj"].object_list) == 20
+    assert len(response.context["page_obj"].object_list) == PAGE_SIZE
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
@@ -530,7 +531,7 @@ def test_document_list_filters_by_title_classification_and_holder(client, cast):
     bad = client.get(url, {"held": "everyone"})
     assert "Select a valid choice" in bad.content.decode()
 
-    for n in range(21):
+    for n in range(PAGE_SIZE + 1):
         make_document(cast["uk_sender"], title=f"Protocol {n}")
     page = client.get(url, {"title": "protocol"}).content.decode()
     assert "?title=protocol&amp;page=2" in page

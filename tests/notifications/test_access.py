@@ -19,7 +19,7 @@ def test_notifications_visible_to_is_the_one_rule(client, uk_user, monkeypatch):
         access, "notifications_visible_to", lambda user: Notification.objects.none()
     )
 
-    assert list(client.get(reverse("notifications:list")).context["page"]) == []
+    assert list(client.get(reverse("notifications:list")).context["page_obj"]) == []
     assert client.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
     assert selectors.notification_unread_count(uk_user) == 0
     (section,) = selectors.my_work_sections(uk_user)
