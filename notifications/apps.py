@@ -10,7 +10,8 @@ class NotificationsConfig(AppConfig):
         from portal import demo, my_work, navigation
 
         from . import demo as notifications_demo
-        from . import reminders, rules, selectors
+        from . import reminders, rules, selectors, tasks
+        from .services import queue
 
         navigation.register(
             navigation.Item(
@@ -21,3 +22,4 @@ class NotificationsConfig(AppConfig):
         my_work.register(self.name, selectors.my_work_sections, order=50)
         rules.register_all(reminders.RULES)
         demo.register(self.name, notifications_demo.seed, order=40)
+        queue.use_delivery_task(tasks.deliver_reminders)
