@@ -1,158 +1,36 @@
-"""Writes for documents and handovers. Each checks who may act and says why when it refuses."""
+"""Handovers: prepared and sent by the sender, acknowledged (after every checksum is
+verified) or queried by a recipient, withdrawn by the sender; each step on the custody
+chain."""
 
 import datetime
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Institute, User
 from exchange.models import Secondment
 from notifications.services import notify
-from portal.uploads import DOCUMENT_TYPES, inspect_upload, store_upload, stored_sha256
+from portal.uploads import stored_sha256
 from programmes.models import Milestone, Project
 
-from . import access, markings
-from .markings import Marking, MarkingError
-from .models import (
-    GENESIS_HASH,
+from .. import access, markings
+from ..custody import custody_append
+from ..markings import Marking
+from ..models import (
     AccessAction,
     AccessEvent,
-    CustodyEvent,
     CustodyKind,
-    Document,
     DocumentVersion,
     Handover,
     HandoverCounter,
     HandoverItem,
     HandoverStatus,
 )
-from .selectors import milestone_choices_for, project_choices_for, secondment_choices_for
-
-# --- documents ------------------------------------------------------------------------
-
-
-def _marking_or_error(marking: Marking) -> Marking:
-    try:
-        return markings.validate(marking)
-    except MarkingError as exc:
-        raise ValidationError({exc.field: exc.message}) from None
-
-
-def _create_version(*, document: Document, uploaded, uploader: User, note: str) -> DocumentVersion:
-    try:
-        facts = inspect_upload(uploaded, allowed=DOCUMENT_TYPES)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-    stored = store_upload(uploaded, folder="handover")
-    number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    try:
-        return DocumentVersion.objects.create(
-            document=document,
-            number=number,
-            file=stored,
-            original_name=facts.original_name[:255],
-            size=facts.size,
-            media_type=facts.media_type,
-            sha256=facts.sha256,
-            uploaded_by=uploader,
-            note=(note or "").strip(),
-        )
-    except Exception:
-        default_storage.delete(stored)
-        raise
-
-
-@transaction.atomic
-def document_upload(
-    *,
-    user: User,
-    title: str,
-    marking: Marking,
-    uploaded,
-    note: str = "",
-) -> Document:
-    """Record a new document with its originator's marking and its first version."""
-    if not user.is_authenticated or user.institute_id is None:
-        raise PermissionDenied("Only people at a partner institute can upload documents.")
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": "Enter a title for the document."})
-    marking = _marking_or_error(marking)
-    if not access.can_open_document(user, marking):
-        raise ValidationError(
-            {
-                "releasability": f"You could not open a document marked {marking.releasability} "
-                "yourself, so you cannot upload one."
-            }
-        )
-    if uploaded is None:
-        raise ValidationError({"file": "Choose a file to upload."})
-    document = Document.objects.create(
-        title=title[:200],
-        owner_institute_id=user.institute_id,
-        created_by=user,
-        scheme=marking.scheme,
-        classification=marking.classification,
-        descriptors=list(marking.descriptors),
-        handling_instructions=list(marking.handling_instructions),
-        information_management_markers=list(marking.information_management_markers),
-        releasability=marking.releasability,
-    )
-    _create_version(document=document, uploaded=uploaded, uploader=user, note=note)
-    return document
-
-
-@transaction.atomic
-def document_version_add(
-    *, user: User, document: Document, uploaded, note: str = ""
-) -> DocumentVersion:
-    """Add a new version. Earlier versions stay exactly as they were."""
-    if (
-        not access.documents_visible_to(user)
-        .filter(pk=document.pk, owner_institute_id=user.institute_id)
-        .exists()
-    ):
-        raise PermissionDenied("Only the owning institute can add versions of this document.")
-    # Lock the document so that two uploads at once cannot take the same number.
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    version = _create_version(document=document, uploaded=uploaded, uploader=user, note=note)
-    document.save(update_fields=["updated_at"])
-    return version
-
-
-def access_record(
-    *, user: User, version: DocumentVersion, action: str, handover: Handover | None = None
-) -> AccessEvent:
-    return AccessEvent.objects.create(user=user, version=version, action=action, handover=handover)
-
-
-# --- custody chain --------------------------------------------------------------------
-
-
-def _custody_append(
-    *, handover: Handover, kind: str, actor: User, detail: dict | None = None
-) -> CustodyEvent:
-    """Append to the chain. The caller holds the handover row lock (``select_for_update``)."""
-    last = handover.custody.order_by("-sequence").first()
-    event = CustodyEvent(
-        handover=handover,
-        sequence=(last.sequence + 1) if last else 1,
-        kind=kind,
-        actor=actor,
-        at=timezone.now(),
-        detail=detail or {},
-        previous_hash=last.hash if last else GENESIS_HASH,
-    )
-    event.hash = event.compute_hash(reference=handover.reference)
-    event.save()
-    Handover.objects.filter(pk=handover.pk).update(custody_head=event.hash)
-    handover.custody_head = event.hash
-    return event
+from ..selectors import milestone_choices_for, project_choices_for, secondment_choices_for
+from .documents import access_record
 
 
 def _locked(handover: Handover) -> Handover:
@@ -167,9 +45,6 @@ def _next_reference(*, year: int) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"HO-{year}-{counter.last_number:04d}"
-
-
-# --- handovers ------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -271,7 +146,7 @@ def handover_prepare(
         [HandoverItem(handover=handover, version=version) for version in versions]
     )
     handover = _locked(handover)
-    _custody_append(
+    custody_append(
         handover=handover,
         kind=CustodyKind.CREATED,
         actor=sender,
@@ -304,7 +179,7 @@ def handover_send(*, handover: Handover, user: User) -> Handover:
     handover.status = HandoverStatus.SENT
     handover.sent_at = timezone.now()
     handover.save(update_fields=["status", "sent_at"])
-    _custody_append(handover=handover, kind=CustodyKind.SENT, actor=user)
+    custody_append(handover=handover, kind=CustodyKind.SENT, actor=user)
     marking = _notify_marking(handover)
     count = handover.items.count()
     for recipient in handover.recipients.all():
@@ -357,7 +232,7 @@ def handover_acknowledge(*, handover: Handover, user: User) -> Handover:
                 )
         marking = _notify_marking(handover)
         if mismatches:
-            _custody_append(
+            custody_append(
                 handover=handover,
                 kind=CustodyKind.INTEGRITY_FAILED,
                 actor=user,
@@ -378,7 +253,7 @@ def handover_acknowledge(*, handover: Handover, user: User) -> Handover:
             handover.acknowledged_at = timezone.now()
             handover.acknowledged_by = user
             handover.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-            _custody_append(
+            custody_append(
                 handover=handover,
                 kind=CustodyKind.ACKNOWLEDGED,
                 actor=user,
@@ -415,7 +290,7 @@ def handover_query(*, handover: Handover, user: User, reason: str) -> Handover:
     handover.queried_by = user
     handover.query_reason = reason
     handover.save(update_fields=["status", "queried_at", "queried_by", "query_reason"])
-    _custody_append(
+    custody_append(
         handover=handover, kind=CustodyKind.QUERIED, actor=user, detail={"reason": reason}
     )
     marking = _notify_marking(handover)
@@ -445,7 +320,7 @@ def handover_withdraw(*, handover: Handover, user: User, reason: str = "") -> Ha
     handover.withdrawn_at = timezone.now()
     handover.withdraw_reason = (reason or "").strip()
     handover.save(update_fields=["status", "withdrawn_at", "withdraw_reason"])
-    _custody_append(
+    custody_append(
         handover=handover,
         kind=CustodyKind.WITHDRAWN,
         actor=user,
@@ -470,7 +345,7 @@ def handover_withdraw(*, handover: Handover, user: User, reason: str = "") -> Ha
 def handover_item_download(*, handover: Handover, item: HandoverItem, user: User) -> AccessEvent:
     """Record that ``user`` downloaded an item: an access event and a custody link."""
     handover = _locked(handover)
-    _custody_append(
+    custody_append(
         handover=handover,
         kind=CustodyKind.DOWNLOADED,
         actor=user,
@@ -483,27 +358,3 @@ def handover_item_download(*, handover: Handover, item: HandoverItem, user: User
     return access_record(
         user=user, version=item.version, action=AccessAction.DOWNLOAD, handover=handover
     )
-
-
-@transaction.atomic
-def version_download(*, version: DocumentVersion, user: User) -> AccessEvent:
-    """Record a download from the document's page.
-
-    If the person holds the version through handovers they received, each of those
-    handovers' custody records the download too, so custody is complete however the file
-    was fetched.
-    """
-    delivered = access.handovers_delivered_to(user).filter(items__version=version).order_by("pk")
-    for handover in delivered.select_for_update(of=("self",)):
-        _custody_append(
-            handover=handover,
-            kind=CustodyKind.DOWNLOADED,
-            actor=user,
-            detail={
-                "version": version.pk,
-                "file": version.original_name,
-                "sha256": version.sha256,
-                "via": "document page",
-            },
-        )
-    return access_record(user=user, version=version, action=AccessAction.DOWNLOAD)
