@@ -70,6 +70,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             user_grant_role(user=self, role=Role(role))
 
 
+def client_for(user):
+    """A test client signed in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def totp_code(secret: str, at: float | None = None) -> str:
     """The code an authenticator app would show for ``secret`` at time ``at``."""
     import time

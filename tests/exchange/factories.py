@@ -25,6 +25,29 @@ def pdf_upload(name: str = "cv.pdf", content: bytes = PDF_BYTES):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
+def form_data(world, **overrides):
+    data = {
+        "proposed_start": "2026-10-01",
+        "proposed_end": "2027-04-01",
+        "skills_to_gain": "Evaluation at scale",
+        "benefit_to_home_team": "Shared tooling",
+        "offer_to_host": "Cyber ranges",
+        "line_manager": str(world.uk_manager.pk),
+        "has_conflict_of_interest": "False",
+        "declaration_confirmed": "on",
+        "cv_upload": pdf_upload(),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def notice_kinds_for(user) -> list[str]:
+    """The kinds of notice ``user`` has received, oldest first."""
+    from notifications.models import Notification
+
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme

@@ -7,20 +7,13 @@ checked to hold the rule itself, not a copy.
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from exchange import access, selectors, services
 from exchange.models import Application, ChecklistItem, Opportunity, Secondment
 from handover.selectors import secondment_choices_for
 from notifications import rules
-from tests.factories import UserFactory, enable_totp
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import UserFactory, client_for, enable_totp
 
 
 def nobody(model):

@@ -10,18 +10,13 @@ from handover.demo import sample_pdf, upload
 from handover.models import Document, DocumentVersion, Handover
 from notifications import rules
 
-from .factories import make_document, make_handover, people
+from .factories import make_document, make_handover
 
 pytestmark = pytest.mark.django_db
 
 
 def nobody(model):
     return lambda user: model.objects.none()
-
-
-@pytest.fixture
-def cast():
-    return people()
 
 
 def test_documents_and_versions_visible_to_are_the_one_rule(cast, client, monkeypatch):

@@ -12,14 +12,9 @@ from handover import access, selectors, services
 from handover.models import Document, Handover, HandoverStatus
 from portal.my_work import sections_for as all_my_work_sections
 
-from .factories import make_document, make_handover, people
+from .factories import make_document, make_handover
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast():
-    return people()
 
 
 def test_my_work_lists_handovers_to_acknowledge_soonest_first_and_queried_ones(cast):

@@ -30,11 +30,6 @@ from .factories import make_document, make_handover, people, sample_csv, sample_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return people()
-
-
 def stored_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
