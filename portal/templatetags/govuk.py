@@ -1,7 +1,9 @@
-"""Template helpers that give Django form fields GOV.UK Design System markup."""
+"""Template helpers for GOV.UK Design System markup: form fields, the error summary,
+pagination links and status tags."""
 
 from django import template
 from django.forms import BoundField
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -75,3 +77,35 @@ def page_url(context, param: str, number: int) -> str:
     query = context["request"].GET.copy()
     query[param] = number
     return f"?{query.urlencode()}"
+
+
+# One colour per meaning, the same for every record on every page: grey for not started
+# or no longer in play, blue for under way or waiting on someone, turquoise for one step
+# from done, green for done or open, orange and yellow for needs attention, red for
+# refused, missed or late.
+TAG_COLOURS = {
+    **dict.fromkeys(
+        ("draft", "closed", "proposed", "planned", "not_started", "not_applicable"), "grey"
+    ),
+    **dict.fromkeys(("withdrawn", "cancelled"), "grey"),
+    **dict.fromkeys(("submitted", "planning", "in_progress", "active", "sent"), "blue"),
+    **dict.fromkeys(("endorsed", "ready"), "turquoise"),
+    **dict.fromkeys(("open", "accepted", "done", "completed", "acknowledged", "green"), "green"),
+    **dict.fromkeys(("returned", "ended_early", "amber"), "orange"),
+    **dict.fromkeys(("queried", "paused"), "yellow"),
+    **dict.fromkeys(("declined", "missed", "red"), "red"),
+}
+
+
+@register.simple_tag
+def status_tag(status: str, label: str):
+    """A GOV.UK tag for ``status``, coloured by what it means (TAG_COLOURS)."""
+    colour = TAG_COLOURS.get(status or "", "grey")
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+
+
+@register.simple_tag
+def rag_tag(rag: str):
+    """Red, amber or green (green when none is set)."""
+    rag = rag or "green"
+    return status_tag(rag, rag.capitalize())
