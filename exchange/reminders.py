@@ -5,12 +5,12 @@ Every rule is one query on an index the exchange models declare: application_wai
 status/start and status/end indexes, and the partial indexes on clearance and visa expiry.
 """
 
-import datetime
-
-from django.db.models import CharField, F, Value
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
+from accounts.models import Institute
+from notifications.calendars import working_days_before
 from notifications.rules import Message, Rule, due_values
 from notifications.windows import DaysSince, before, found_at, once_after, once_within
 
@@ -23,37 +23,36 @@ WAITING_WORKING_DAYS = 5
 # --- applications waiting on a decision ----------------------------------------------
 
 
-def working_days_before(now: datetime.datetime, days: int) -> datetime.datetime:
-    """The latest instant from which ``days`` working days (Monday–Friday) have passed."""
-    moment = now
-    if moment.weekday() >= 5:  # at a weekend, no working time has passed since Friday night
-        moment = datetime.datetime.combine(
-            moment.date() - datetime.timedelta(days=moment.weekday() - 4),
-            datetime.time.max,
-            tzinfo=moment.tzinfo,
-        )
-    counted = 0
-    while counted < days:
-        moment -= datetime.timedelta(days=1)
-        if moment.weekday() < 5:
-            counted += 1
-    return moment
-
-
-def _waiting(now, status: str, recipient):
-    cutoff = working_days_before(now, WAITING_WORKING_DAYS)
+def _waiting(now, status: str, recipient: str):
+    """Waiting ``WAITING_WORKING_DAYS`` working days for ``recipient``, counted on the
+    working days of the recipient's institute (one cutoff per institute), then weekly."""
+    where = f"{recipient}__institute"
+    cutoffs = {
+        institute.pk: working_days_before(now, WAITING_WORKING_DAYS, institute=institute)
+        for institute in Institute.objects.all()
+    }
+    no_institute = working_days_before(now, WAITING_WORKING_DAYS)
+    waited = Q(**{f"{where}__isnull": True, "status_changed_at__lte": no_institute})
+    for pk, cutoff in cutoffs.items():
+        waited |= Q(**{where: pk, "status_changed_at__lte": cutoff})
     since = TruncDate("status_changed_at")
-    week = Cast(DaysSince(since, cutoff.date()) / 7, output_field=CharField())
+    weeks = Case(
+        *[When(**{where: pk}, then=DaysSince(since, c.date())) for pk, c in cutoffs.items()],
+        default=DaysSince(since, no_institute.date()),
+        output_field=IntegerField(),
+    )
     window = Concat(
         Value(f"{status}-w"),
-        week,
+        Cast(weeks / 7, output_field=CharField()),
         Value(":"),
         Cast(since, output_field=CharField()),
         output_field=CharField(),
     )
     return due_values(
-        Application.objects.filter(status=status, status_changed_at__lte=cutoff).filter(
-            **{f"{recipient}__isnull": False}
+        # One filter() for everything about the recipient, so that a recipient reached
+        # through a many-to-many (programme managers) is one join, tested as a whole.
+        Application.objects.filter(status=status).filter(
+            waited & Q(**{f"{recipient}__isnull": False})
         ),
         object_id=F("pk"),
         recipient_id=F(recipient),
