@@ -1,9 +1,7 @@
-import zoneinfo
-
 from django import forms
 
 from .adapter import validate_signup_email
-from .models import User
+from .models import PERSONAL_TIME_ZONE_CHOICES, User
 
 
 class SignupExtraForm(forms.Form):
@@ -53,9 +51,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
-        self.fields["time_zone"].choices = [("", "Use my institute's time zone")] + [
-            (tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())
-        ]
+        self.fields["time_zone"].choices = PERSONAL_TIME_ZONE_CHOICES
 
     def clean_nationality(self):
         value = self.cleaned_data.get("nationality", "").strip().upper()

@@ -1,3 +1,5 @@
+from itertools import chain
+
 from django import forms
 
 from accounts.models import Institute
@@ -22,6 +24,9 @@ from .models import (
     VisaRoute,
 )
 from .selectors import line_manager_choices
+from .services.checklists import ITEM_FIELDS, checklist_item_fields
+from .services.opportunities import OPPORTUNITY_FIELDS
+from .services.reports import REPORT_FIELDS, REVIEW_FIELDS
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -217,20 +222,7 @@ class SupervisorForm(forms.Form):
 class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
-        fields = [
-            "programme",
-            "host_institute",
-            "team",
-            "title",
-            "description",
-            "location",
-            "min_duration_months",
-            "max_duration_months",
-            "earliest_start",
-            "closing_date",
-            "places",
-            "required_clearance",
-        ]
+        fields = ["programme", "host_institute", *OPPORTUNITY_FIELDS]
         widgets = {
             "earliest_start": DateInput(),
             "closing_date": DateInput(),
@@ -260,23 +252,7 @@ class ChecklistItemForm(forms.ModelForm):
 
     class Meta:
         model = ChecklistItem
-        fields = [
-            "status",
-            "signing_method",
-            "clearance_required",
-            "clearance_held",
-            "clearance_recognition_requested_on",
-            "clearance_recognition_received_on",
-            "clearance_expires_on",
-            "visa_route",
-            "visa_stream",
-            "cos_assigned_on",
-            "visa_applied_on",
-            "letter_of_support_on",
-            "visa_granted_on",
-            "visa_expires_on",
-            "notes",
-        ]
+        fields = ["status", *chain.from_iterable(ITEM_FIELDS.values()), "notes"]
         widgets = {
             "status": forms.RadioSelect,
             "signing_method": forms.RadioSelect,
@@ -297,8 +273,6 @@ class ChecklistItemForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        from .services import checklist_item_fields
-
         super().__init__(*args, **kwargs)
         item = self.instance
         keep = set(checklist_item_fields(item)) | {"evidence_upload"}
@@ -378,14 +352,7 @@ class EndEarlyForm(forms.Form):
 class MidpointReviewForm(forms.ModelForm):
     class Meta:
         model = MidpointReview
-        fields = [
-            "progress",
-            "achievements",
-            "concerns",
-            "support_needed",
-            "objectives_changed",
-            "objectives_change_details",
-        ]
+        fields = list(REVIEW_FIELDS)
         widgets = {
             "progress": forms.RadioSelect,
             "achievements": forms.Textarea(attrs={"rows": 4}),
@@ -414,14 +381,7 @@ class ReturnReportForm(forms.ModelForm):
 
     class Meta:
         model = ReturnReport
-        fields = [
-            "work_summary",
-            "skills_gained",
-            "knowledge_handed_over",
-            "benefit_to_home",
-            "recommendations",
-            "would_recommend",
-        ]
+        fields = list(REPORT_FIELDS)
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in (

@@ -1,6 +1,6 @@
-import zoneinfo
-
 from django import forms
+
+from accounts.models import PERSONAL_TIME_ZONE_CHOICES
 
 from .kinds import EVENT, KINDS, REMINDER, Delivery
 
@@ -37,8 +37,7 @@ class PreferencesForm(forms.Form):
             initial=time_zone,
             help_text="Your daily digest arrives at 8am by this clock, on your working days. "
             "Leave blank to use your institute's time zone.",
-            choices=[("", "Use my institute's time zone")]
-            + [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())],
+            choices=PERSONAL_TIME_ZONE_CHOICES,
         )
 
     def reminder_fields(self):

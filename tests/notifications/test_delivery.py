@@ -13,8 +13,7 @@ from notifications.kinds import Delivery
 from notifications.models import Notification, Preference, Reminder
 from notifications.services.delivery import claim_due
 from programmes.models import Programme
-from tests.factories import UserFactory, enable_totp
-from tests.notifications.factories import ProgrammeFactory
+from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 from tests.notifications.mail import CountingBackend
 from tests.notifications.rules_for_tests import KIND, visible_to
 
@@ -289,7 +288,8 @@ def test_notify_respects_the_preference_for_the_event_kind(uk_user):
 
 
 def test_notify_rechecks_visibility_where_an_app_declared_it(uk_user, au_user):
-    programme = ProgrammeFactory(managers=[uk_user])
+    # A programme of the UK institute alone: the AU person has no part in it.
+    programme = ProgrammeFactory(managers=[uk_user], institutes=[uk_user.institute])
     registry.register_visibility(Programme, visible_to)
     try:
         services.notify(recipient=au_user, kind="handover_sent", subject="Sent", about=programme)
