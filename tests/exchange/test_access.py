@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.models import Institute
 from exchange import access, selectors, services
 from exchange.models import Application, ChecklistItem, Opportunity, Secondment
 from handover.selectors import secondment_choices_for
@@ -135,3 +136,50 @@ def test_a_superuser_manages_every_programme_in_the_exchange(world):
     assert draft in access.opportunities_managed_by(admin)
     manage = client_for(admin).get(reverse("exchange:opportunity_manage"))
     assert draft in list(manage.context["page_obj"])
+
+
+def test_is_line_manager_is_the_one_rule(world, monkeypatch):
+    """Refuse the named line manager: no endorse on the page, and the service refuses."""
+    application = world.submitted()
+    manager = application.line_manager
+    assert "endorse" in selectors.application_actions_for(user=manager, application=application)
+    monkeypatch.setattr(access, "is_line_manager", lambda **kwargs: False)
+
+    assert "endorse" not in selectors.application_actions_for(user=manager, application=application)
+    with pytest.raises(PermissionDenied):
+        services.application_endorse(application=application, actor=manager)
+
+
+def test_can_work_on_checklist_is_the_one_rule(world, monkeypatch):
+    """Refuse the secondee: the checklist service no longer lets them work on an item."""
+    _, secondment = world.accepted()
+    item = secondment.checklist_items.get(key="travel")
+    monkeypatch.setattr(access, "can_work_on_checklist", lambda **kwargs: False)
+
+    with pytest.raises(PermissionDenied):
+        services.checklist_item_update(item=item, actor=secondment.secondee, status="done")
+
+
+def test_partner_institutes_of_is_the_one_rule(world, monkeypatch):
+    """No partners: no open application page, no choice in the form, and the service refuses."""
+    staff = client_for(world.uk_staff)
+    assert staff.get(reverse("exchange:application_create_open")).status_code == 200
+    monkeypatch.setattr(access, "partner_institutes_of", lambda user: Institute.objects.none())
+
+    assert staff.get(reverse("exchange:application_create_open")).status_code == 404
+    with pytest.raises(ValidationError):
+        services.application_create(applicant=world.uk_staff, host_institute=world.au)
+
+
+def test_opportunities_managed_by_is_the_one_rule(world, monkeypatch):
+    """Take the opportunities away from a manager: their list, edit page and the
+    publish button all follow."""
+    manager = client_for(world.au_pm)
+    edit = reverse("exchange:opportunity_edit", args=[world.au_opportunity.pk])
+    assert manager.get(edit).status_code == 200
+    monkeypatch.setattr(access, "opportunities_managed_by", nobody(Opportunity))
+
+    assert manager.get(edit).status_code == 404
+    assert list(manager.get(reverse("exchange:opportunity_manage")).context["page_obj"]) == []
+    close = reverse("exchange:opportunity_status", args=[world.au_opportunity.pk, "close"])
+    assert manager.post(close).status_code == 404

@@ -72,3 +72,17 @@ def test_can_open_document_is_the_one_rule(cast, client, monkeypatch):
     assert client.get(download).status_code == 404
     with pytest.raises(ValidationError):
         make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
+
+
+def test_the_sender_and_recipient_rules_are_the_one_rule(cast, client, monkeypatch):
+    """Refuse the sender and the recipient: the buttons 404 and the services refuse."""
+    document = make_document(cast["uk_sender"])
+    draft = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document], send=False)
+    monkeypatch.setattr(access, "is_handover_sender", lambda **kwargs: False)
+    monkeypatch.setattr(access, "is_handover_recipient", lambda **kwargs: False)
+
+    client.force_login(cast["uk_sender"])
+    assert client.post(reverse("handover:handover_send", args=[draft.reference])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.handover_send(handover=draft, user=cast["uk_sender"])
+    assert access.handover_actions_for(user=cast["uk_sender"], handover=draft) == {"download"}

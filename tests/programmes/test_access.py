@@ -16,7 +16,7 @@ from exchange.access import opportunities_managed_by
 from handover.selectors import milestone_choices_for, project_choices_for
 from notifications import rules
 from programmes import access, selectors, services
-from programmes.models import Milestone, Project
+from programmes.models import Milestone, Programme, Project
 from tests.factories import UserFactory, enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +123,35 @@ def test_a_superuser_manages_every_programme(world, client, uk_institute):
     client.force_login(admin)
     edit = reverse("programmes:project_edit", args=[world.other_project.code])
     assert client.get(edit).status_code == 200
+
+
+def test_programmes_visible_to_is_the_one_rule(world, client, monkeypatch):
+    """Hide every programme: the list is empty and the dashboard a 404."""
+    client.force_login(world.researcher)
+    page = reverse("programmes:programme_detail", args=[world.programme.pk])
+    assert client.get(page).status_code == 200
+    monkeypatch.setattr(access, "programmes_visible_to", nobody(Programme))
+
+    assert client.get(page).status_code == 404
+    assert list(client.get(reverse("programmes:programme_list")).context["page_obj"]) == []
+
+
+def test_projects_managed_by_is_the_one_rule(world, client, monkeypatch):
+    """Take the projects away from their manager: every manager page of the project 404s."""
+    client.force_login(world.manager)
+    urls = [
+        reverse("programmes:project_edit", args=[world.project.code]),
+        reverse("programmes:project_members", args=[world.project.code]),
+        reverse("programmes:milestone_create", args=[world.project.code]),
+    ]
+    assert all(client.get(url).status_code == 200 for url in urls)
+    monkeypatch.setattr(access, "projects_managed_by", nobody(Project))
+
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404]
+
+
+def test_is_milestone_owner_is_the_one_rule(world, monkeypatch):
+    """The status service asks the owner rule: refused there, the owner cannot move it."""
+    monkeypatch.setattr(access, "is_milestone_owner", lambda **kwargs: False)
+    with pytest.raises(PermissionDenied):
+        services.milestone_complete(actor=world.researcher, milestone=world.milestone)
