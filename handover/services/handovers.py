@@ -4,12 +4,12 @@ chain."""
 
 import datetime
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.clock import today_for
 from accounts.models import Institute, User
 from exchange.models import Secondment
 from notifications.services import notify
@@ -105,7 +105,7 @@ def handover_prepare(
                 )
     if acknowledge_by is None:
         errors.setdefault("acknowledge_by", []).append("Enter the date to acknowledge by.")
-    elif acknowledge_by < timezone.localdate(timezone=ZoneInfo(sender.effective_time_zone)):
+    elif acknowledge_by < today_for(sender):
         errors.setdefault("acknowledge_by", []).append(
             "The acknowledge-by date must be today or in the future."
         )
