@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from . import access
 from .models import Institute, InstituteDomain, User
 
 
@@ -65,11 +66,10 @@ class UserAdmin(DjangoUserAdmin):
         return is_mfa_enabled(obj)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
         # Institute admins manage their own institute's people; superusers everyone.
-        if request.user.is_superuser or not request.user.institute_id:
-            return qs if request.user.is_superuser else qs.none()
-        return qs.filter(institute_id=request.user.institute_id)
+        return access.in_admin_scope(
+            super().get_queryset(request), user=request.user, lookups=("institute",)
+        )
 
 
 # Single sign-on's admin lives with the rest of single sign-on.

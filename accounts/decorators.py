@@ -3,8 +3,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from . import access
 from .middleware import redirect_to_mfa_setup
-from .selectors import request_has_mfa, user_is_programme_manager, user_requires_mfa
 
 
 def mfa_enforced(view_func):
@@ -13,7 +13,7 @@ def mfa_enforced(view_func):
     @login_required
     @wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        if user_requires_mfa(request.user) and not request_has_mfa(request):
+        if access.user_requires_mfa(request.user) and not access.request_has_mfa(request):
             return redirect_to_mfa_setup(request)
         return view_func(request, *args, **kwargs)
 
@@ -26,9 +26,9 @@ def manager_required(view_func):
     @login_required
     @wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        if not user_is_programme_manager(request.user):
+        if not access.user_is_programme_manager(request.user):
             raise Http404
-        if not request_has_mfa(request):
+        if not access.request_has_mfa(request):
             return redirect_to_mfa_setup(request)
         return view_func(request, *args, **kwargs)
 

@@ -1,33 +1,7 @@
-import zoneinfo
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.renderers import TemplatesSetting
 
 from .adapter import validate_signup_email
-from .models import User
-
-
-def apply_service_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's refusal next to the field it names, or at the top of the form.
-
-    ``aliases`` maps a model field named by the service to the form field showing it.
-    """
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            field = (aliases or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-class GovukFormRenderer(TemplatesSetting):
-    """Renders every form and field with GOV.UK Design System markup."""
-
-    form_template_name = "govuk/form.html"
-    field_template_name = "govuk/field.html"
+from .models import PERSONAL_TIME_ZONE_CHOICES, User
 
 
 class SignupExtraForm(forms.Form):
@@ -77,9 +51,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
-        self.fields["time_zone"].choices = [("", "Use my institute's time zone")] + [
-            (tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())
-        ]
+        self.fields["time_zone"].choices = PERSONAL_TIME_ZONE_CHOICES
 
     def clean_nationality(self):
         value = self.cleaned_data.get("nationality", "").strip().upper()

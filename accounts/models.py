@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+# For a form where a person may leave their time zone to their institute.
+PERSONAL_TIME_ZONE_CHOICES = [("", "Use my institute's time zone"), *TIME_ZONE_CHOICES]
 
 
 def validate_time_zone(value: str) -> None:

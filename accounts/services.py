@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from .access import forget_roles
 from .models import Institute, InstituteDomain, Role, User
 
 
@@ -56,4 +57,11 @@ def user_grant_role(*, user: User, role: Role) -> None:
     if role == Role.INSTITUTE_ADMIN and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_portal_group_names", None)
+    forget_roles(user)
+
+
+@transaction.atomic
+def user_revoke_role(*, user: User, role: Role) -> None:
+    """Take ``role`` away from ``user``."""
+    user.groups.remove(*Group.objects.filter(name=role.value))
+    forget_roles(user)

@@ -252,12 +252,12 @@ def scan(now):
 def scan_milestone_rules(now):
     """Only the milestone rules: exactly the due set the hand-written query finds."""
     from notifications import rules as registry
-    from notifications import services
+    from notifications.services.scan import insert_due
 
     created = 0
     for rule in registry.all_rules():
         if rule.model._meta.label == "programmes.Milestone":
-            created += services._insert_due(rule, now)
+            created += insert_due(rule, now)
     return created
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "accounts",
+    "portal",
     "exchange",
     "programmes",
     "handover",
@@ -107,12 +108,12 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     }
 ]
-FORM_RENDERER = "accounts.forms.GovukFormRenderer"
+FORM_RENDERER = "portal.forms.GovukFormRenderer"
 
 # Database: PostgreSQL when DATABASE_URL is set, SQLite under var/ otherwise.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -190,7 +191,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # What a task prints (the console email backend in `make run`) is information, not a warning.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Each app adds its periodic tasks here as it lands; beat runs exactly one copy.
+# The periodic tasks; beat runs exactly one copy.
 CELERY_BEAT_SCHEDULE: dict = {
     "accounts-clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
@@ -312,7 +313,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
-    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STATICFILES_DIRS = [
     d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).is_dir()

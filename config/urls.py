@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
-from programmes import views as programme_views
+from portal import views as portal_views
+from programmes.views.calendar import calendar_feed
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,8 +13,8 @@ admin.site.site_title = "Exchange Portal admin"
 admin.site.index_title = "Manage the portal"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("", portal_views.home, name="home"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
@@ -21,8 +22,8 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("documents/", include("handover.urls")),
     path("notifications/", include("notifications.urls")),
-    path("calendar/<str:token>.ics", programme_views.calendar_feed, name="calendar_feed"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
 ]
 
-handler404 = "accounts.views.page_not_found"
-handler500 = "accounts.views.server_error"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,10 +1,10 @@
 """Admin screens. Statuses are read-only here: changes of state go through the services,
 as actions that run them with the signed-in admin as the actor."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin import InstituteScopedAdmin, run_each
 
 from . import services
 from .models import (
@@ -22,40 +22,9 @@ from .models import (
 )
 
 
-class InstituteScopedAdmin(SimpleHistoryAdmin):
-    """Institute admins see their own institute's exchange records; superusers see all."""
-
-    institute_paths: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        if not request.user.institute_id:
-            return queryset.none()
-        condition = Q()
-        for path in self.institute_paths:
-            condition |= Q(**{path: request.user.institute_id})
-        return queryset.filter(condition).distinct()
-
-
-def _run_each(modeladmin, request, queryset, service, done: str, **kwargs):
-    ok = 0
-    for obj in queryset:
-        try:
-            service(actor=request.user, **{queryset.model._meta.model_name: obj}, **kwargs)
-        except (ValidationError, PermissionDenied) as exc:
-            text = " ".join(getattr(exc, "messages", None) or [str(exc)])
-            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
-        else:
-            ok += 1
-    if ok:
-        modeladmin.message_user(request, f"{ok} {done}.", messages.SUCCESS)
-
-
 @admin.register(Opportunity)
-class OpportunityAdmin(InstituteScopedAdmin):
-    institute_paths = ("host_institute",)
+class OpportunityAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = ("host_institute",)
     list_select_related = ["host_institute"]
     list_display = ["title", "host_institute", "team", "status", "closing_date", "places"]
     list_filter = ["status", "host_institute", "programme", "required_clearance"]
@@ -67,11 +36,23 @@ class OpportunityAdmin(InstituteScopedAdmin):
 
     @admin.action(description="Publish the selected opportunities")
     def publish(self, request, queryset):
-        _run_each(self, request, queryset, services.opportunity_publish, "published")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda obj: services.opportunity_publish(opportunity=obj, actor=request.user),
+            done="{count} published.",
+        )
 
     @admin.action(description="Close the selected opportunities")
     def close(self, request, queryset):
-        _run_each(self, request, queryset, services.opportunity_close, "closed")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda obj: services.opportunity_close(opportunity=obj, actor=request.user),
+            done="{count} closed.",
+        )
 
 
 class ApplicationEventInline(admin.TabularInline):
@@ -86,8 +67,8 @@ class ApplicationEventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(InstituteScopedAdmin):
-    institute_paths = ("home_institute", "host_institute")
+class ApplicationAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = ("home_institute", "host_institute")
     list_select_related = ["applicant", "opportunity", "host_institute"]
     list_display = [
         "__str__",
@@ -151,8 +132,8 @@ class DateChangeInline(admin.TabularInline):
 
 
 @admin.register(Secondment)
-class SecondmentAdmin(InstituteScopedAdmin):
-    institute_paths = ("home_institute", "host_institute")
+class SecondmentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = ("home_institute", "host_institute")
     list_select_related = ["secondee", "host_supervisor"]
     list_display = [
         "secondee",
@@ -191,11 +172,23 @@ class SecondmentAdmin(InstituteScopedAdmin):
 
     @admin.action(description="Mark the selected secondments ready")
     def mark_ready(self, request, queryset):
-        _run_each(self, request, queryset, services.secondment_mark_ready, "marked ready")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda obj: services.secondment_mark_ready(secondment=obj, actor=request.user),
+            done="{count} marked ready.",
+        )
 
     @admin.action(description="Start the selected secondments")
     def start(self, request, queryset):
-        _run_each(self, request, queryset, services.secondment_start, "started")
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda obj: services.secondment_start(secondment=obj, actor=request.user),
+            done="{count} started.",
+        )
 
 
 class EvidenceInline(admin.TabularInline):
@@ -210,8 +203,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(InstituteScopedAdmin):
-    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+class ChecklistItemAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = ("secondment__home_institute", "secondment__host_institute")
     list_select_related = ["secondment__secondee", "owner"]
     list_display = ["title", "secondment", "owner", "status", "mandatory", "due_date"]
     list_filter = ["status", "kind", "owner_party", "mandatory", "secondment__direction"]
@@ -246,8 +239,8 @@ class ChecklistTemplateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MidpointReview)
-class MidpointReviewAdmin(InstituteScopedAdmin):
-    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+class MidpointReviewAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = ("secondment__home_institute", "secondment__host_institute")
     list_display = ["secondment", "progress", "submitted_by", "submitted_at"]
     list_filter = ["progress"]
     search_fields = ["secondment__secondee__email", "secondment__title"]
@@ -255,8 +248,8 @@ class MidpointReviewAdmin(InstituteScopedAdmin):
 
 
 @admin.register(ReturnReport)
-class ReturnReportAdmin(InstituteScopedAdmin):
-    institute_paths = ("secondment__home_institute", "secondment__host_institute")
+class ReturnReportAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = ("secondment__home_institute", "secondment__host_institute")
     list_display = ["secondment", "would_recommend", "submitted_by", "submitted_at"]
     list_filter = ["would_recommend"]
     search_fields = ["secondment__secondee__email", "secondment__title"]

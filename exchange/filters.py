@@ -1,11 +1,11 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Institute
+from portal.forms import DateInput
 
 from .models import Application, ClearanceLevel, Direction, Opportunity
 
@@ -30,7 +30,7 @@ class OpportunityFilter(django_filters.FilterSet):
         label="Closing on or after",
         field_name="closing_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -1,8 +1,15 @@
+from itertools import chain
+
 from django import forms
 
 from accounts.models import Institute
+from accounts.selectors import user_list_at_institute
+from portal.forms import DateInput
+from portal.uploads import CV_TYPES, EVIDENCE_TYPES, inspect_upload
+from programmes import access as programmes_access
 from programmes.models import Programme
 
+from . import access
 from .models import (
     Application,
     ChecklistItem,
@@ -16,16 +23,10 @@ from .models import (
     SigningMethod,
     VisaRoute,
 )
-from .selectors import host_supervisor_choices, line_manager_choices, partner_institutes_of
-from .uploads import CV_TYPES, EVIDENCE_TYPES, check_upload
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
+from .selectors import line_manager_choices
+from .services.checklists import ITEM_FIELDS, checklist_item_fields
+from .services.opportunities import OPPORTUNITY_FIELDS
+from .services.reports import REPORT_FIELDS, REVIEW_FIELDS
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -109,7 +110,7 @@ class ApplicationForm(forms.ModelForm):
     def clean_cv_upload(self):
         upload = self.cleaned_data.get("cv_upload")
         if upload:
-            check_upload(upload, allowed=CV_TYPES, what="CV")
+            inspect_upload(upload, allowed=CV_TYPES, what="CV")
         return upload
 
     def clean(self):
@@ -119,8 +120,9 @@ class ApplicationForm(forms.ModelForm):
             self.add_error("proposed_end", "The end date must be after the start date.")
         return cleaned
 
-    def service_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "cv_upload"}
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["cv"] = data.pop("cv_upload", None)
         return data
 
     def _post_clean(self):
@@ -141,7 +143,7 @@ class OpenApplicationForm(ApplicationForm):
 
     def __init__(self, *args, applicant, **kwargs):
         super().__init__(*args, applicant=applicant, **kwargs)
-        self.fields["host_institute"].queryset = partner_institutes_of(applicant)
+        self.fields["host_institute"].queryset = access.partner_institutes_of(applicant)
 
 
 class ReasonForm(forms.Form):
@@ -182,7 +184,7 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, application: Application, manager, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_supervisor"].queryset = host_supervisor_choices(
+        self.fields["host_supervisor"].queryset = user_list_at_institute(
             institute=application.host_institute
         )
         self.fields["host_supervisor"].empty_label = "Name them later"
@@ -190,9 +192,21 @@ class AcceptForm(forms.Form):
             del self.fields["programme"]
         else:
             self.fields["programme"].required = True
-            self.fields["programme"].queryset = Programme.objects.filter(
-                managers=manager, institutes=application.host_institute_id
-            ).filter(institutes=application.home_institute_id)
+            self.fields["programme"].queryset = (
+                programmes_access.programmes_managed_by(manager)
+                .filter(institutes=application.host_institute_id)
+                .filter(institutes=application.home_institute_id)
+            )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "programme": data.get("programme"),
+            "host_supervisor": data.get("host_supervisor"),
+            "title": data.get("title") or "",
+            "arrangement": data["arrangement"],
+        }
 
 
 class SupervisorForm(forms.Form):
@@ -200,7 +214,7 @@ class SupervisorForm(forms.Form):
 
     def __init__(self, *args, secondment: Secondment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_supervisor"].queryset = host_supervisor_choices(
+        self.fields["host_supervisor"].queryset = user_list_at_institute(
             institute=secondment.host_institute
         )
 
@@ -208,20 +222,7 @@ class SupervisorForm(forms.Form):
 class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
-        fields = [
-            "programme",
-            "host_institute",
-            "team",
-            "title",
-            "description",
-            "location",
-            "min_duration_months",
-            "max_duration_months",
-            "earliest_start",
-            "closing_date",
-            "places",
-            "required_clearance",
-        ]
+        fields = ["programme", "host_institute", *OPPORTUNITY_FIELDS]
         widgets = {
             "earliest_start": DateInput(),
             "closing_date": DateInput(),
@@ -230,7 +231,7 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, manager, **kwargs):
         super().__init__(*args, **kwargs)
-        managed = Programme.objects.filter(managers=manager)
+        managed = programmes_access.programmes_managed_by(manager)
         self.fields["programme"].queryset = managed
         self.fields["host_institute"].queryset = Institute.objects.filter(
             programmes__in=managed
@@ -251,23 +252,7 @@ class ChecklistItemForm(forms.ModelForm):
 
     class Meta:
         model = ChecklistItem
-        fields = [
-            "status",
-            "signing_method",
-            "clearance_required",
-            "clearance_held",
-            "clearance_recognition_requested_on",
-            "clearance_recognition_received_on",
-            "clearance_expires_on",
-            "visa_route",
-            "visa_stream",
-            "cos_assigned_on",
-            "visa_applied_on",
-            "letter_of_support_on",
-            "visa_granted_on",
-            "visa_expires_on",
-            "notes",
-        ]
+        fields = ["status", *chain.from_iterable(ITEM_FIELDS.values()), "notes"]
         widgets = {
             "status": forms.RadioSelect,
             "signing_method": forms.RadioSelect,
@@ -288,8 +273,6 @@ class ChecklistItemForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        from .services import checklist_item_fields
-
         super().__init__(*args, **kwargs)
         item = self.instance
         keep = set(checklist_item_fields(item)) | {"evidence_upload"}
@@ -333,7 +316,7 @@ class ChecklistItemForm(forms.ModelForm):
     def clean_evidence_upload(self):
         upload = self.cleaned_data.get("evidence_upload")
         if upload:
-            check_upload(upload, allowed=EVIDENCE_TYPES, what="file")
+            inspect_upload(upload, allowed=EVIDENCE_TYPES, what="file")
         return upload
 
     def _post_clean(self):
@@ -369,14 +352,7 @@ class EndEarlyForm(forms.Form):
 class MidpointReviewForm(forms.ModelForm):
     class Meta:
         model = MidpointReview
-        fields = [
-            "progress",
-            "achievements",
-            "concerns",
-            "support_needed",
-            "objectives_changed",
-            "objectives_change_details",
-        ]
+        fields = list(REVIEW_FIELDS)
         widgets = {
             "progress": forms.RadioSelect,
             "achievements": forms.Textarea(attrs={"rows": 4}),
@@ -405,14 +381,7 @@ class ReturnReportForm(forms.ModelForm):
 
     class Meta:
         model = ReturnReport
-        fields = [
-            "work_summary",
-            "skills_gained",
-            "knowledge_handed_over",
-            "benefit_to_home",
-            "recommendations",
-            "would_recommend",
-        ]
+        fields = list(REPORT_FIELDS)
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in (

@@ -5,83 +5,54 @@ Every rule is one query on an index the exchange models declare: application_wai
 status/start and status/end indexes, and the partial indexes on clearance and visa expiry.
 """
 
-import datetime
-
-from django.db.models import CharField, F, Q, Value
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
-from notifications.links import object_url, selector
-from notifications.rules import Message, Rule, due_values, register, register_visibility
+from accounts.models import Institute
+from notifications.calendars import working_days_before
+from notifications.rules import Message, Rule, due_values
 from notifications.windows import DaysSince, before, found_at, once_after, once_within
 
+from . import access
 from .models import Application, ChecklistItem, Secondment
 
 WAITING_WORKING_DAYS = 5
 
 
-# --- who may see what (the exchange app's selectors once they exist) -----------------
-
-
-def applications_visible_to(user):
-    visible = selector("exchange.selectors", "application_list_visible_to")
-    if visible is not None:
-        return visible(user)
-    return Application.objects.filter(
-        Q(applicant=user) | Q(line_manager=user) | Q(programme__managers=user)
-    ).distinct()
-
-
-def secondments_visible_to(user):
-    visible = selector("exchange.selectors", "secondment_list_visible_to")
-    if visible is not None:
-        return visible(user)
-    return Secondment.objects.filter(
-        Q(secondee=user)
-        | Q(home_manager=user)
-        | Q(host_supervisor=user)
-        | Q(programme__managers=user)
-    ).distinct()
-
-
-def checklist_items_visible_to(user):
-    return ChecklistItem.objects.filter(secondment__in=secondments_visible_to(user).values("pk"))
-
-
 # --- applications waiting on a decision ----------------------------------------------
 
 
-def working_days_before(now: datetime.datetime, days: int) -> datetime.datetime:
-    """The latest instant from which ``days`` working days (Monday–Friday) have passed."""
-    moment = now
-    if moment.weekday() >= 5:  # at a weekend, no working time has passed since Friday night
-        moment = datetime.datetime.combine(
-            moment.date() - datetime.timedelta(days=moment.weekday() - 4),
-            datetime.time.max,
-            tzinfo=moment.tzinfo,
-        )
-    counted = 0
-    while counted < days:
-        moment -= datetime.timedelta(days=1)
-        if moment.weekday() < 5:
-            counted += 1
-    return moment
-
-
-def _waiting(now, status: str, recipient):
-    cutoff = working_days_before(now, WAITING_WORKING_DAYS)
+def _waiting(now, status: str, recipient: str):
+    """Waiting ``WAITING_WORKING_DAYS`` working days for ``recipient``, counted on the
+    working days of the recipient's institute (one cutoff per institute), then weekly."""
+    where = f"{recipient}__institute"
+    cutoffs = {
+        institute.pk: working_days_before(now, WAITING_WORKING_DAYS, institute=institute)
+        for institute in Institute.objects.all()
+    }
+    no_institute = working_days_before(now, WAITING_WORKING_DAYS)
+    waited = Q(**{f"{where}__isnull": True, "status_changed_at__lte": no_institute})
+    for pk, cutoff in cutoffs.items():
+        waited |= Q(**{where: pk, "status_changed_at__lte": cutoff})
     since = TruncDate("status_changed_at")
-    week = Cast(DaysSince(since, cutoff.date()) / 7, output_field=CharField())
+    weeks = Case(
+        *[When(**{where: pk}, then=DaysSince(since, c.date())) for pk, c in cutoffs.items()],
+        default=DaysSince(since, no_institute.date()),
+        output_field=IntegerField(),
+    )
     window = Concat(
         Value(f"{status}-w"),
-        week,
+        Cast(weeks / 7, output_field=CharField()),
         Value(":"),
         Cast(since, output_field=CharField()),
         output_field=CharField(),
     )
     return due_values(
-        Application.objects.filter(status=status, status_changed_at__lte=cutoff).filter(
-            **{f"{recipient}__isnull": False}
+        # One filter() for everything about the recipient, so that a recipient reached
+        # through a many-to-many (programme managers) is one join, tested as a whole.
+        Application.objects.filter(status=status).filter(
+            waited & Q(**{f"{recipient}__isnull": False})
         ),
         object_id=F("pk"),
         recipient_id=F(recipient),
@@ -108,7 +79,7 @@ def describe_waiting(application: Application, reminder) -> Message:
         f"waiting for your decision",
         body=f"It has waited {waited} days for you to {step} it. You will be reminded "
         f"weekly until it has a decision.",
-        url=object_url(application, "/exchanges/applications/"),
+        url=application.get_absolute_url(),
     )
 
 
@@ -150,7 +121,7 @@ def describe_item_due(item: ChecklistItem, reminder) -> Message:
         subject=f"Checklist: “{item.title}” for {item.secondment.reference} is due on "
         f"{item.due_date:%-d %B %Y}",
         body=f"Secondment: {item.secondment}.\nYou own this checklist item.",
-        url=object_url(item, object_url(item.secondment, "/exchanges/secondments/")),
+        url=item.get_absolute_url(),
     )
 
 
@@ -160,7 +131,7 @@ def describe_item_late(item: ChecklistItem, reminder) -> Message:
         f"(due {item.due_date:%-d %B %Y})",
         body=f"Secondment: {item.secondment}.\nYou own this checklist item. Complete it, "
         f"or mark it not applicable with a note.",
-        url=object_url(item, object_url(item.secondment, "/exchanges/secondments/")),
+        url=item.get_absolute_url(),
     )
 
 
@@ -207,7 +178,7 @@ def describe_starting(secondment: Secondment, reminder) -> Message:
         f"on {secondment.start_date:%-d %B %Y}",
         body=f"{secondment.title}, {secondment.location}.\nCheck that every mandatory "
         f"checklist item is done before the start.",
-        url=object_url(secondment, "/exchanges/secondments/"),
+        url=secondment.get_absolute_url(),
     )
 
 
@@ -217,7 +188,7 @@ def describe_ending(secondment: Secondment, reminder) -> Message:
         f"{secondment.end_date:%-d %B %Y}: the return report is due",
         body=f"{secondment.title}, {secondment.location}.\nPlan the return report and the "
         f"knowledge handover before the end date.",
-        url=object_url(secondment, "/exchanges/secondments/"),
+        url=secondment.get_absolute_url(),
     )
 
 
@@ -248,7 +219,7 @@ def describe_expiring(item: ChecklistItem, reminder) -> Message:
         f"{expires:%-d %B %Y}",
         body=f"Secondment: {secondment.title} until {secondment.end_date:%-d %B %Y}.\n"
         f"Arrange the renewal, or change the secondment's dates, before it expires.",
-        url=object_url(item, object_url(secondment, "/exchanges/secondments/")),
+        url=item.get_absolute_url(),
     )
 
 
@@ -271,7 +242,7 @@ RULES = [
         model=Application,
         due=awaiting_endorsement,
         describe=describe_waiting,
-        visible_to=applications_visible_to,
+        visible_to=access.applications_visible_to,
         queryset=_applications,
     ),
     Rule(
@@ -280,7 +251,7 @@ RULES = [
         model=Application,
         due=awaiting_acceptance,
         describe=describe_waiting,
-        visible_to=applications_visible_to,
+        visible_to=access.applications_visible_to,
         queryset=_applications,
     ),
     Rule(
@@ -289,7 +260,7 @@ RULES = [
         model=ChecklistItem,
         due=checklist_item_due,
         describe=describe_item_due,
-        visible_to=checklist_items_visible_to,
+        visible_to=access.checklist_items_visible_to,
         queryset=_items,
     ),
     Rule(
@@ -298,7 +269,7 @@ RULES = [
         model=ChecklistItem,
         due=checklist_item_late,
         describe=describe_item_late,
-        visible_to=checklist_items_visible_to,
+        visible_to=access.checklist_items_visible_to,
         queryset=_items,
     ),
 ]
@@ -310,7 +281,7 @@ for _who in ("secondee", "home_manager", "host_supervisor"):
             model=Secondment,
             due=_starting(_who),
             describe=describe_starting,
-            visible_to=secondments_visible_to,
+            visible_to=access.secondments_visible_to,
             queryset=_secondments,
         )
     )
@@ -322,7 +293,7 @@ for _who in ("secondee", "home_manager"):
             model=Secondment,
             due=_ending(_who),
             describe=describe_ending,
-            visible_to=secondments_visible_to,
+            visible_to=access.secondments_visible_to,
             queryset=_secondments,
         )
     )
@@ -334,13 +305,14 @@ for _who in ("secondee", "home_manager"):
                 model=ChecklistItem,
                 due=_expiring(_field, _key, f"secondment__{_who}"),
                 describe=describe_expiring,
-                visible_to=checklist_items_visible_to,
+                visible_to=access.checklist_items_visible_to,
                 queryset=_items,
             )
         )
 
-for _rule in RULES:
-    register(_rule)
-register_visibility(Application, applications_visible_to)
-register_visibility(Secondment, secondments_visible_to)
-register_visibility(ChecklistItem, checklist_items_visible_to)
+# Who may see each kind of record a notice is about (checked again at send time).
+VISIBILITY = {
+    Application: access.applications_visible_to,
+    Secondment: access.secondments_visible_to,
+    ChecklistItem: access.checklist_items_visible_to,
+}

@@ -1,17 +1,18 @@
-"""Every read of the exchange. Visibility is defined here once; views and exports ask here."""
+"""Every read of the exchange. Each starts from the access rules in access.py."""
 
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from accounts.models import Institute, User
-from programmes.models import Programme
+from programmes import access as programmes_access
 
+from . import access
 from .models import (
     Application,
     ApplicationEvent,
@@ -21,49 +22,6 @@ from .models import (
     Secondment,
 )
 
-# --- who manages what ------------------------------------------------------------------
-
-
-def programmes_managed_by(user: User) -> QuerySet[Programme]:
-    if not user.is_authenticated:
-        return Programme.objects.none()
-    return Programme.objects.filter(managers=user)
-
-
-def user_manages_programme(*, user: User, programme: Programme | None) -> bool:
-    if not user.is_authenticated or programme is None:
-        return False
-    if user.is_superuser:
-        return True
-    return programme.managers.filter(pk=user.pk).exists()
-
-
-def _managed_programme_ids(user: User):
-    return Programme.managers.through.objects.filter(user_id=user.pk).values("programme_id")
-
-
-def _managed_institute_ids(user: User):
-    """Institutes in any programme the person manages (for open applications)."""
-    return Programme.institutes.through.objects.filter(
-        programme_id__in=_managed_programme_ids(user)
-    ).values("institute_id")
-
-
-def user_manages_application(*, user: User, application: Application) -> bool:
-    """Programme manager for the application's programme (or, for an open application,
-    a manager of a programme that includes the host institute)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if application.programme_id:
-        return Programme.managers.through.objects.filter(
-            user_id=user.pk, programme_id=application.programme_id
-        ).exists()
-    return Programme.objects.filter(
-        managers=user, institutes=application.host_institute_id
-    ).exists()
-
 
 def direction_between(*, home: Institute, host: Institute) -> str:
     return Direction.UK_TO_AU if home.classification_scheme == "UK" else Direction.AU_TO_UK
@@ -72,49 +30,10 @@ def direction_between(*, home: Institute, host: Institute) -> str:
 # --- opportunities ---------------------------------------------------------------------
 
 
-def partner_institutes_of(user: User) -> QuerySet[Institute]:
-    """Institutes that share a programme with the person's own, other than their own."""
-    if not user.is_authenticated or not user.institute_id:
-        return Institute.objects.none()
-    shared = Programme.institutes.through.objects.filter(
-        programme__institutes=user.institute_id
-    ).values("institute_id")
-    return Institute.objects.filter(pk__in=shared).exclude(pk=user.institute_id)
-
-
-def opportunity_list_open_to(user: User) -> QuerySet[Opportunity]:
-    """Open opportunities at a partner institute, still taking applications."""
-    if not user.is_authenticated or not user.institute_id:
-        return Opportunity.objects.none()
-    today = timezone.localdate()
-    in_my_programme = Programme.institutes.through.objects.filter(
-        programme_id=OuterRef("programme_id"), institute_id=user.institute_id
-    )
+def opportunity_list_for_manager(user: User) -> QuerySet[Opportunity]:
+    """The manager's opportunities with how many applications each has had."""
     return (
-        Opportunity.objects.filter(status=Opportunity.Status.OPEN, closing_date__gte=today)
-        .exclude(host_institute_id=user.institute_id)
-        .filter(Exists(in_my_programme))
-        .select_related("host_institute", "programme")
-    )
-
-
-def opportunity_list_visible_to(user: User) -> QuerySet[Opportunity]:
-    """What a person may read: open ones at a partner, plus every one in a programme they
-    manage (drafts and closed included)."""
-    if not user.is_authenticated:
-        return Opportunity.objects.none()
-    open_ids = opportunity_list_open_to(user).values("pk")
-    managed = Q(programme_id__in=_managed_programme_ids(user))
-    if user.is_superuser:
-        managed = Q()
-    return Opportunity.objects.filter(Q(pk__in=open_ids) | managed).select_related(
-        "host_institute", "programme"
-    )
-
-
-def opportunity_list_managed_by(user: User) -> QuerySet[Opportunity]:
-    return (
-        Opportunity.objects.filter(programme_id__in=_managed_programme_ids(user))
+        access.opportunities_managed_by(user)
         .select_related("host_institute", "programme")
         .annotate(
             application_count=Count(
@@ -128,27 +47,8 @@ def opportunity_list_managed_by(user: User) -> QuerySet[Opportunity]:
 # --- applications ----------------------------------------------------------------------
 
 
-def _managed_application_q(user: User) -> Q:
-    return Q(programme_id__in=_managed_programme_ids(user)) | Q(
-        programme__isnull=True, host_institute_id__in=_managed_institute_ids(user)
-    )
-
-
-def application_list_visible_to(user: User) -> QuerySet[Application]:
-    """Applicants see their own; line managers those naming them once submitted;
-    programme managers the submitted applications in their programmes' pipeline."""
-    if not user.is_authenticated:
-        return Application.objects.none()
-    submitted = Q(submitted_at__isnull=False)
-    if user.is_superuser:
-        condition = Q(applicant=user) | submitted
-    else:
-        condition = (
-            Q(applicant=user)
-            | (Q(line_manager=user) & submitted)
-            | (_managed_application_q(user) & submitted)
-        )
-    return Application.objects.filter(condition).select_related(
+def _with_people(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.select_related(
         "applicant",
         "line_manager",
         "opportunity",
@@ -159,33 +59,39 @@ def application_list_visible_to(user: User) -> QuerySet[Application]:
 
 
 def application_list_mine(user: User) -> QuerySet[Application]:
-    return application_list_visible_to(user).filter(applicant=user)
+    return _with_people(access.applications_visible_to(user).filter(applicant=user))
 
 
 def application_list_to_endorse(user: User) -> QuerySet[Application]:
-    return application_list_visible_to(user).filter(line_manager=user).exclude(applicant=user)
+    return _with_people(
+        access.applications_visible_to(user).filter(line_manager=user).exclude(applicant=user)
+    )
 
 
 def application_queue_for_manager(user: User) -> QuerySet[Application]:
-    if not user.is_authenticated:
-        return Application.objects.none()
-    return application_list_visible_to(user).filter(
-        _managed_application_q(user), submitted_at__isnull=False
-    )
+    return _with_people(access.applications_managed_by(user))
 
 
 def application_events(application: Application) -> QuerySet[ApplicationEvent]:
     return application.events.select_related("actor").order_by("at", "pk")
 
 
-def application_detail_for(*, user: User, pk: int) -> Application:
-    from django.shortcuts import get_object_or_404
+def application_detail_queryset(user: User) -> QuerySet[Application]:
+    """The applications a person may open, with what the page shows."""
+    return _with_people(access.applications_visible_to(user)).prefetch_related(
+        Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
+    )
 
-    return get_object_or_404(
-        application_list_visible_to(user).prefetch_related(
-            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
-        ),
-        pk=pk,
+
+def application_return_event(application: Application) -> ApplicationEvent | None:
+    """The latest return for changes, while the application waits on those changes."""
+    if application.status != Application.Status.RETURNED:
+        return None
+    return (
+        application.events.filter(to_status=Application.Status.RETURNED)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
     )
 
 
@@ -200,58 +106,17 @@ def line_manager_choices(*, applicant: User) -> QuerySet[User]:
     )
 
 
-def host_supervisor_choices(*, institute: Institute) -> QuerySet[User]:
-    return User.objects.filter(institute=institute, is_active=True).order_by("full_name", "email")
-
-
 # --- secondments -----------------------------------------------------------------------
 
 
-def _party_q(user: User, prefix: str = "") -> Q:
-    return (
-        Q(**{f"{prefix}secondee": user})
-        | Q(**{f"{prefix}home_manager": user})
-        | Q(**{f"{prefix}host_supervisor": user})
-    )
-
-
-def secondment_list_visible_to(user: User) -> QuerySet[Secondment]:
-    """The secondee, home manager, host supervisor and the programme's managers."""
-    if not user.is_authenticated:
-        return Secondment.objects.none()
-    condition = (
-        Q()
-        if user.is_superuser
-        else (_party_q(user) | Q(programme_id__in=_managed_programme_ids(user)))
-    )
-    return Secondment.objects.filter(condition).select_related(
+def secondment_list_for_page(user: User) -> QuerySet[Secondment]:
+    return access.secondments_visible_to(user).select_related(
         "secondee",
         "home_manager",
         "host_supervisor",
         "home_institute",
         "host_institute",
         "programme",
-    )
-
-
-def secondment_detail_for(*, user: User, pk: int) -> Secondment:
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(secondment_list_visible_to(user), pk=pk)
-
-
-def secondment_is_party(*, user: User, secondment: Secondment) -> bool:
-    return user.pk in {
-        secondment.secondee_id,
-        secondment.home_manager_id,
-        secondment.host_supervisor_id,
-    }
-
-
-def secondment_may_manage(*, user: User, secondment: Secondment) -> bool:
-    """Parties other than the secondee, and the programme's managers."""
-    return user.pk in {secondment.home_manager_id, secondment.host_supervisor_id} or (
-        user_manages_programme(user=user, programme=secondment.programme)
     )
 
 
@@ -306,7 +171,7 @@ PLANNED_STATES = Secondment.LIVE
 
 def reciprocity_for(user: User) -> list[dict]:
     """Per managed programme: person-months each direction by year, planned vs completed."""
-    programmes = list(programmes_managed_by(user).order_by("name"))
+    programmes = list(programmes_access.programmes_managed_by(user).order_by("name"))
     rows = Secondment.objects.filter(
         programme__in=programmes, status__in=PLANNED_STATES + COMPLETED_STATES
     ).values_list("programme_id", "direction", "status", "start_date", "end_date")
@@ -351,10 +216,10 @@ def applications_waiting_on(user: User) -> QuerySet[Application]:
     programme manager, and my own returned for changes."""
     if not user.is_authenticated:
         return Application.objects.none()
-    host_manager = (
-        _managed_application_q(user)
-        & Q(status=Application.Status.ENDORSED)
-        & Q(host_institute_id=user.institute_id)
+    host_manager = Q(
+        pk__in=access.applications_managed_by(user).values("pk"),
+        status=Application.Status.ENDORSED,
+        host_institute_id=user.institute_id,
     )
     return (
         Application.objects.filter(
@@ -436,15 +301,9 @@ def application_actions_for(*, user: User, application: Application) -> list[str
     is_applicant = user.pk == application.applicant_id
     if is_applicant and status in Application.EDITABLE:
         actions += ["edit", "submit"]
-    if user.pk == application.line_manager_id and not is_applicant and status == "submitted":
+    if status == "submitted" and access.is_line_manager(user=user, application=application):
         actions += ["endorse", "return", "decline"]
-    if status == "endorsed" and (
-        user.is_superuser
-        or (
-            user.institute_id == application.host_institute_id
-            and user_manages_application(user=user, application=application)
-        )
-    ):
+    if status == "endorsed" and access.can_decide_as_host(user=user, application=application):
         actions += ["accept", "return", "decline"]
     if is_applicant and status not in Application.FINAL:
         secondment = getattr(application, "secondment", None) if status == "accepted" else None
@@ -457,7 +316,7 @@ def secondment_actions_for(*, user: User, secondment: Secondment) -> list[str]:
     if secondment.status not in Secondment.LIVE:
         return []
     actions: list[str] = []
-    may_manage = secondment_may_manage(user=user, secondment=secondment)
+    may_manage = access.can_manage_secondment(user=user, secondment=secondment)
     if may_manage:
         actions.append("dates")
         if secondment.status == Secondment.Status.PLANNING:
@@ -468,7 +327,7 @@ def secondment_actions_for(*, user: User, secondment: Secondment) -> list[str]:
             actions.append("cancel")
         if secondment.status == Secondment.Status.ACTIVE:
             actions += ["complete", "end_early"]
-    if user_manages_programme(user=user, programme=secondment.programme):
+    if programmes_access.user_manages_programme(user=user, programme=secondment.programme):
         actions.append("supervisor")
     return actions
 

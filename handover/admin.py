@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin import InstituteScopedAdmin
+
 from . import markings
 from .markings import Marking, MarkingError
 from .models import AccessEvent, CustodyEvent, Document, DocumentVersion, Handover, HandoverItem
@@ -18,25 +20,6 @@ VERSION_FACTS = [
     "note",
     "created_at",
 ]
-
-
-class InstituteScopedAdmin:
-    """Institute admins see their own institute's records; superusers see everything."""
-
-    institute_lookups: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        if not request.user.institute_id:
-            return qs.none()
-        from django.db.models import Q
-
-        condition = Q()
-        for lookup in self.institute_lookups:
-            condition |= Q(**{lookup: request.user.institute_id})
-        return qs.filter(condition).distinct()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

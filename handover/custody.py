@@ -1,6 +1,32 @@
-"""Verification of the custody hash chains (the management command and tests use it)."""
+"""The custody hash chain of each handover: appending to it, and verifying it (the
+management command and the tests verify)."""
+
+from django.utils import timezone
+
+from accounts.models import User
 
 from .models import GENESIS_HASH, CustodyEvent, Handover
+
+
+def custody_append(
+    *, handover: Handover, kind: str, actor: User, detail: dict | None = None
+) -> CustodyEvent:
+    """Append to the chain. The caller holds the handover row lock (``select_for_update``)."""
+    last = handover.custody.order_by("-sequence").first()
+    event = CustodyEvent(
+        handover=handover,
+        sequence=(last.sequence + 1) if last else 1,
+        kind=kind,
+        actor=actor,
+        at=timezone.now(),
+        detail=detail or {},
+        previous_hash=last.hash if last else GENESIS_HASH,
+    )
+    event.hash = event.compute_hash(reference=handover.reference)
+    event.save()
+    Handover.objects.filter(pk=handover.pk).update(custody_head=event.hash)
+    handover.custody_head = event.hash
+    return event
 
 
 def _describe(reference: str, event: CustodyEvent | None, sequence: int, problem: str) -> str:

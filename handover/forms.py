@@ -3,12 +3,13 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Institute, User
+from portal.forms import DateInput
+from portal.uploads import DOCUMENT_TYPES, accept_attribute, describe
 
 from . import markings, selectors
 from .markings import Marking, MarkingError
-from .uploads import ALLOWED, ALLOWED_TEXT
 
-_ACCEPT = ",".join(f".{ext}" for ext in ALLOWED)
+_ACCEPT = accept_attribute(DOCUMENT_TYPES)
 
 
 def _classification_choices():
@@ -23,7 +24,7 @@ def _classification_choices():
 
 
 def _file_help() -> str:
-    return f"{ALLOWED_TEXT}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+    return f"{describe(DOCUMENT_TYPES)}, smaller than {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
 
 
 def _file_field(label: str) -> forms.FileField:
@@ -97,6 +98,15 @@ class DocumentUploadForm(forms.Form):
             scheme = user.institute.classification_scheme
             self.initial.setdefault("classification", f"{scheme}|OFFICIAL")
 
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "marking": data["marking"],
+            "uploaded": data["file"],
+            "note": data["note"],
+        }
+
     def clean(self):
         cleaned = super().clean()
         value = cleaned.get("classification")
@@ -131,6 +141,9 @@ class VersionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _file_help()
+
+    def service_kwargs(self) -> dict:
+        return {"uploaded": self.cleaned_data["file"], "note": self.cleaned_data["note"]}
 
 
 class VersionChoiceField(forms.ModelMultipleChoiceField):
@@ -187,7 +200,7 @@ class HandoverForm(forms.Form):
     acknowledge_by = forms.DateField(
         label="Acknowledge by",
         help_text="The date by which recipients should acknowledge receipt.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={
             "required": "Enter the date to acknowledge by.",
             "invalid": "Enter a real date, for example 27/3/2027.",

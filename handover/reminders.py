@@ -4,22 +4,14 @@ The recipients are reminded the day after the acknowledge-by date, and the sende
 later. One query each on the handover's (status, acknowledge_by) index.
 """
 
-from django.db.models import F, Q
+from django.db.models import F
 
-from notifications.links import object_url, selector
-from notifications.rules import Message, Rule, due_values, register, register_visibility
+from notifications.rules import Message, Rule, due_values
 from notifications.windows import found_at, once_after
 
+from . import access, markings
 from .models import Handover, HandoverStatus
-
-
-def handovers_visible_to(user):
-    visible = selector("handover.selectors", "handover_list_visible_to")
-    if visible is not None:
-        return visible(user)
-    return Handover.objects.filter(
-        Q(sender=user) | (Q(recipients=user) & ~Q(status=HandoverStatus.DRAFT))
-    ).distinct()
+from .selectors import handover_marking
 
 
 def _unacknowledged(recipient: str, key: str, days_after: int):
@@ -37,9 +29,6 @@ def _unacknowledged(recipient: str, key: str, days_after: int):
 
 
 def _marking(handover: Handover) -> str:
-    from . import markings
-    from .selectors import handover_marking
-
     marking = handover_marking(handover)
     return markings.banner_text(marking) if marking else ""
 
@@ -61,7 +50,7 @@ def describe(handover: Handover, reminder) -> Message:
     return Message(
         subject=subject,
         body=body,
-        url=object_url(handover, "/documents/handovers/"),
+        url=handover.get_absolute_url(),
         marking=_marking(handover),
     )
 
@@ -72,19 +61,19 @@ def _handovers():
     ).prefetch_related("items__version__document")
 
 
-for _name, _recipient, _key, _days in (
-    ("recipients", "recipients", "recipient", 1),
-    ("sender", "sender_id", "sender", 2),
-):
-    register(
-        Rule(
-            name=f"handover.unacknowledged.{_name}",
-            kind="handover_unacknowledged",
-            model=Handover,
-            due=_unacknowledged(_recipient, _key, _days),
-            describe=describe,
-            visible_to=handovers_visible_to,
-            queryset=_handovers,
-        )
+RULES = [
+    Rule(
+        name=f"handover.unacknowledged.{name}",
+        kind="handover_unacknowledged",
+        model=Handover,
+        due=_unacknowledged(recipient, key, days),
+        describe=describe,
+        visible_to=access.handovers_visible_to,
+        queryset=_handovers,
     )
-register_visibility(Handover, handovers_visible_to)
+    for name, recipient, key, days in (
+        ("recipients", "recipients", "recipient", 1),
+        ("sender", "sender_id", "sender", 2),
+    )
+]
+VISIBILITY = {Handover: access.handovers_visible_to}

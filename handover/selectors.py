@@ -1,20 +1,14 @@
-"""Reads for documents and handovers. Visibility is defined here and nowhere else.
+"""Reads for documents and handovers. Each starts from the access rules in access.py."""
 
-A document is visible to its owner institute's staff and to recipients of a sent handover
-that contains it, in both cases only if its releasability caveat admits the person. A
-handover is visible to its sender and (once sent) to its recipients. Everyone else gets a
-404 from every page that goes through these.
-"""
-
-from importlib import import_module
-
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import User
+from exchange import access as exchange_access
 from exchange.models import Secondment
-from programmes.models import Milestone, Programme, Project, ProjectMembership
+from programmes import access as programmes_access
+from programmes.models import Milestone, Project
 
-from . import markings
+from . import access, markings
 from .markings import Marking
 from .models import (
     AccessEvent,
@@ -26,49 +20,11 @@ from .models import (
     HandoverStatus,
 )
 
-# A withdrawn handover no longer gives its recipients access to what was in it.
-DELIVERED = [HandoverStatus.SENT, HandoverStatus.ACKNOWLEDGED, HandoverStatus.QUERIED]
-
-
-def _releasabilities(user) -> list[str]:
-    institute = user.institute if user.institute_id else None
-    return markings.releasabilities_for(
-        nationality=user.nationality or "",
-        institute_country=institute.country if institute else "",
-    )
-
-
-def _received_version_ids(user):
-    return HandoverItem.objects.filter(
-        handover__recipients=user, handover__status__in=DELIVERED
-    ).values("version_id")
-
-
-def version_list_visible_to(user) -> QuerySet[DocumentVersion]:
-    if not user.is_authenticated:
-        return DocumentVersion.objects.none()
-    reach = Q(pk__in=_received_version_ids(user))
-    if user.institute_id:
-        reach |= Q(document__owner_institute_id=user.institute_id)
-    return DocumentVersion.objects.filter(reach, document__releasability__in=_releasabilities(user))
-
-
-def document_list_visible_to(user) -> QuerySet[Document]:
-    if not user.is_authenticated:
-        return Document.objects.none()
-    received = HandoverItem.objects.filter(
-        handover__recipients=user, handover__status__in=DELIVERED
-    ).values("version__document_id")
-    reach = Q(pk__in=received)
-    if user.institute_id:
-        reach |= Q(owner_institute_id=user.institute_id)
-    return Document.objects.filter(reach, releasability__in=_releasabilities(user))
-
 
 def document_list_for_page(user) -> QuerySet[Document]:
     """Documents for the list page, with what each row shows, in a constant number of queries."""
     return (
-        document_list_visible_to(user)
+        access.documents_visible_to(user)
         .select_related("owner_institute")
         .annotate(version_count=Count("versions"))
         .order_by("-updated_at", "-pk")
@@ -77,15 +33,11 @@ def document_list_for_page(user) -> QuerySet[Document]:
 
 def document_versions_for(*, user, document: Document) -> QuerySet[DocumentVersion]:
     return (
-        version_list_visible_to(user)
+        access.versions_visible_to(user)
         .filter(document=document)
         .select_related("uploaded_by")
         .order_by("-number")
     )
-
-
-def document_is_owned_by_users_institute(*, user, document: Document) -> bool:
-    return bool(user.institute_id) and document.owner_institute_id == user.institute_id
 
 
 def document_access_log(*, document: Document) -> QuerySet[AccessEvent]:
@@ -104,20 +56,11 @@ def versions_for_handover_form(user) -> QuerySet[DocumentVersion]:
         document_id=OuterRef("document_id"), number__gt=OuterRef("number")
     )
     return (
-        version_list_visible_to(user)
+        access.versions_visible_to(user)
         .filter(document__owner_institute_id=user.institute_id)
         .exclude(Exists(newer))
         .select_related("document")
         .order_by("document__title", "pk")
-    )
-
-
-def handover_list_visible_to(user) -> QuerySet[Handover]:
-    if not user.is_authenticated:
-        return Handover.objects.none()
-    received = Handover.recipients.through.objects.filter(user_id=user.pk).values("handover_id")
-    return Handover.objects.filter(
-        Q(sender_id=user.pk) | (Q(pk__in=received) & ~Q(status=HandoverStatus.DRAFT))
     )
 
 
@@ -135,7 +78,7 @@ def _with_items(queryset: QuerySet[Handover]) -> QuerySet[Handover]:
 def handover_list_received(user) -> QuerySet[Handover]:
     received = Handover.recipients.through.objects.filter(user_id=user.pk).values("handover_id")
     return _with_items(
-        handover_list_visible_to(user)
+        access.handovers_visible_to(user)
         .filter(pk__in=received)
         .exclude(status=HandoverStatus.DRAFT)
         .order_by("-sent_at", "-pk")
@@ -144,16 +87,12 @@ def handover_list_received(user) -> QuerySet[Handover]:
 
 def handover_list_sent(user) -> QuerySet[Handover]:
     return _with_items(
-        handover_list_visible_to(user).filter(sender_id=user.pk).order_by("-created_at", "-pk")
+        access.handovers_visible_to(user).filter(sender_id=user.pk).order_by("-created_at", "-pk")
     )
 
 
 def handover_detail_queryset(user) -> QuerySet[Handover]:
-    return _with_items(handover_list_visible_to(user)).prefetch_related("recipients__institute")
-
-
-def handover_is_recipient(*, handover: Handover, user) -> bool:
-    return any(person.pk == user.pk for person in handover.recipients.all())
+    return _with_items(access.handovers_visible_to(user)).prefetch_related("recipients__institute")
 
 
 def handover_custody(*, handover: Handover) -> QuerySet[CustodyEvent]:
@@ -231,72 +170,25 @@ def my_work_sections(user) -> list[dict]:
 
 
 # --- links to projects, milestones and secondments ------------------------------------
-
-
-def _visible_from(module: str, name: str, fallback):
-    """The owning app's visibility selector when it has one, else the rule below.
-
-    Programmes and exchanges define who sees their records; this app asks them, so that a
-    sender can link a handover only to what they could open there.
-    """
-    try:
-        return getattr(import_module(module), name)
-    except (ModuleNotFoundError, AttributeError):
-        return fallback
-
-
-def _managed_programme_ids(user):
-    return Programme.managers.through.objects.filter(user_id=user.pk).values("programme_id")
-
-
-def _projects_fallback(user) -> QuerySet[Project]:
-    if not user.is_authenticated or not user.is_active:
-        return Project.objects.none()
-    member = ProjectMembership.objects.filter(user=user).values("project_id")
-    return Project.objects.filter(
-        Q(pk__in=member) | Q(programme_id__in=_managed_programme_ids(user))
-    )
-
-
-def _milestones_fallback(user) -> QuerySet[Milestone]:
-    if not user.is_authenticated or not user.is_active:
-        return Milestone.objects.none()
-    return Milestone.objects.filter(project__in=_projects_fallback(user))
-
-
-def _secondments_fallback(user) -> QuerySet[Secondment]:
-    if not user.is_authenticated or not user.is_active:
-        return Secondment.objects.none()
-    return Secondment.objects.filter(
-        Q(secondee=user)
-        | Q(home_manager=user)
-        | Q(host_supervisor=user)
-        | Q(programme_id__in=_managed_programme_ids(user))
-    )
+# A sender links a handover only to what they could open in the app that owns it.
 
 
 def project_choices_for(user) -> QuerySet[Project]:
-    visible = _visible_from("programmes.selectors", "project_list_visible_to", _projects_fallback)
-    return Project.objects.filter(pk__in=visible(user).values("pk")).order_by("code")
+    visible = programmes_access.projects_visible_to(user)
+    return Project.objects.filter(pk__in=visible.values("pk")).order_by("code")
 
 
 def milestone_choices_for(user) -> QuerySet[Milestone]:
-    visible = _visible_from(
-        "programmes.selectors", "milestone_list_visible_to", _milestones_fallback
-    )
     return (
-        Milestone.objects.filter(pk__in=visible(user).values("pk"))
+        Milestone.objects.filter(pk__in=programmes_access.milestones_visible_to(user).values("pk"))
         .select_related("project")
         .order_by("project__code", "due_date", "pk")
     )
 
 
 def secondment_choices_for(user) -> QuerySet[Secondment]:
-    visible = _visible_from(
-        "exchange.selectors", "secondment_list_visible_to", _secondments_fallback
-    )
     return (
-        Secondment.objects.filter(pk__in=visible(user).values("pk"))
+        Secondment.objects.filter(pk__in=exchange_access.secondments_visible_to(user).values("pk"))
         .select_related("secondee")
         .order_by("start_date", "pk")
     )
@@ -306,8 +198,8 @@ def milestone_gate_satisfied(*, milestone: Milestone) -> bool:
     """Whether a milestone's handover gate is met.
 
     True when a handover linked to the milestone, sent from an institute other than the
-    milestone owner's institute to the owner's institute, has been acknowledged. The
-    programmes app calls this before it lets a gated milestone be marked done.
+    milestone owner's institute to the owner's institute, has been acknowledged. Registered
+    (apps.py) as the programmes app's partner handover gate.
     """
     owner_institute_id = User.objects.filter(pk=milestone.owner_id).values("institute_id")
     return (

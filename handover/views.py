@@ -1,31 +1,21 @@
 import csv
 import io
 import json
-import re
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from accounts.clock import today_for
 from accounts.decorators import mfa_enforced
-from accounts.forms import apply_service_errors
+from portal.actions import posted, posted_files, run_action, run_form
+from portal.downloads import attachment_response, csv_safe, export_response, safe_filename
+from portal.pagination import paginate
 
-from . import markings, selectors, services
+from . import access, markings, selectors, services
 from .filters import DocumentFilter
 from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
 from .models import AccessAction, HandoverStatus
-
-PAGE_SIZE = 20
-
-
-def _safe_filename(text: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")
-    return re.sub(r"\s+", " ", cleaned)[:180] or "file"
 
 
 def _marking_context(marking) -> dict:
@@ -37,18 +27,11 @@ def _marking_context(marking) -> dict:
     }
 
 
-def _attachment(version, *, prefix: str) -> FileResponse:
-    handle = default_storage.open(version.file, "rb")
-    filename = _safe_filename(
+def _attachment(version, *, prefix: str):
+    filename = safe_filename(
         f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=version.media_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(version.file, filename=filename, content_type=version.media_type)
 
 
 # --- documents ------------------------------------------------------------------------
@@ -62,7 +45,7 @@ def document_list(request):
         request=request,
     )
     documents = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, documents)
     return render(
         request,
         "handover/document_list.html",
@@ -77,36 +60,26 @@ def document_list(request):
 
 @mfa_enforced
 def document_upload(request):
-    form = DocumentUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_upload(
-                user=request.user,
-                title=form.cleaned_data["title"],
-                marking=form.cleaned_data["marking"],
-                uploaded=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"{document.title} has been uploaded.")
-            return redirect(document)
+    form = DocumentUploadForm(posted(request), posted_files(request), user=request.user)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.document_upload(user=request.user, **data),
+        success=lambda document: f"{document.title} has been uploaded.",
+    )
+    if done:
+        return done
     return render(request, "handover/document_upload.html", {"form": form})
 
 
 @mfa_enforced
 def document_detail(request, pk: int):
     document = get_object_or_404(
-        selectors.document_list_visible_to(request.user).select_related(
-            "owner_institute", "created_by"
-        ),
+        access.documents_visible_to(request.user).select_related("owner_institute", "created_by"),
         pk=pk,
     )
     versions = list(selectors.document_versions_for(user=request.user, document=document))
-    is_owner = selectors.document_is_owned_by_users_institute(user=request.user, document=document)
+    is_owner = access.is_document_owner(user=request.user, document=document)
     if versions:
         services.access_record(user=request.user, version=versions[0], action=AccessAction.VIEW)
     context = {
@@ -117,9 +90,7 @@ def document_detail(request, pk: int):
         **_marking_context(document.marking),
     }
     if is_owner:
-        context["access_page"] = Paginator(
-            selectors.document_access_log(document=document), PAGE_SIZE
-        ).get_page(request.GET.get("page"))
+        context["access_page"] = paginate(request, selectors.document_access_log(document=document))
         context["history"] = list(
             document.history.select_related("history_user").order_by("-history_date")[:20]
         )
@@ -129,25 +100,21 @@ def document_detail(request, pk: int):
 @mfa_enforced
 def version_add(request, pk: int):
     document = get_object_or_404(
-        selectors.document_list_visible_to(request.user).filter(
+        access.documents_visible_to(request.user).filter(
             owner_institute_id=request.user.institute_id
         ),
         pk=pk,
     )
-    form = VersionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.document_version_add(
-                user=request.user,
-                document=document,
-                uploaded=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Version {version.number} of {document.title} was added.")
-            return redirect(document)
+    form = VersionForm(posted(request), posted_files(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.document_version_add(user=request.user, document=document, **data),
+        success=lambda version: f"Version {version.number} of {document.title} was added.",
+        then=document,
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/version_add.html",
@@ -158,7 +125,7 @@ def version_add(request, pk: int):
 @mfa_enforced
 def version_download(request, pk: int, number: int):
     version = get_object_or_404(
-        selectors.version_list_visible_to(request.user).select_related("document"),
+        access.versions_visible_to(request.user).select_related("document"),
         document_id=pk,
         number=number,
     )
@@ -171,12 +138,8 @@ def version_download(request, pk: int, number: int):
 
 @mfa_enforced
 def handover_list(request):
-    received = Paginator(selectors.handover_list_received(request.user), PAGE_SIZE).get_page(
-        request.GET.get("received")
-    )
-    sent = Paginator(selectors.handover_list_sent(request.user), PAGE_SIZE).get_page(
-        request.GET.get("sent")
-    )
+    received = paginate(request, selectors.handover_list_received(request.user), param="received")
+    sent = paginate(request, selectors.handover_list_sent(request.user), param="sent")
     shown = [*received.object_list, *sent.object_list]
     marking = markings.highest(
         m for m in (selectors.handover_marking(h) for h in shown) if m is not None
@@ -193,25 +156,15 @@ def handover_prepare(request):
     if not request.user.institute_id:
         raise Http404
     versions = selectors.versions_for_handover_form(request.user)
-    form = HandoverForm(request.POST or None, user=request.user, versions=versions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            handover = services.handover_prepare(
-                sender=request.user,
-                receiving_institute=form.cleaned_data["receiving_institute"],
-                recipients=form.cleaned_data["recipients"],
-                versions=form.cleaned_data["versions"],
-                acknowledge_by=form.cleaned_data["acknowledge_by"],
-                message=form.cleaned_data["message"],
-                project=form.cleaned_data["project"],
-                milestone=form.cleaned_data["milestone"],
-                secondment=form.cleaned_data["secondment"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{handover.reference} is ready. Check it, then send it.")
-            return redirect(handover)
+    form = HandoverForm(posted(request), user=request.user, versions=versions)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.handover_prepare(sender=request.user, **data),
+        success=lambda handover: f"{handover.reference} is ready. Check it, then send it.",
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/handover_prepare.html",
@@ -226,27 +179,24 @@ def _visible_handover(request, reference: str):
 @mfa_enforced
 def handover_detail(request, reference: str):
     handover = _visible_handover(request, reference)
-    is_recipient = selectors.handover_is_recipient(handover=handover, user=request.user)
-    is_sender = handover.sender_id == request.user.pk
+    actions = access.handover_actions_for(user=request.user, handover=handover)
     items = [
-        {"item": item, "may_open": markings.user_may_access(request.user, item.version.document)}
+        {"item": item, "may_open": access.can_open_document(request.user, item.version.document)}
         for item in handover.items.all()
     ]
     context = {
         "handover": handover,
         "items": items,
         "custody": list(selectors.handover_custody(handover=handover)),
-        "is_sender": is_sender,
-        "is_recipient": is_recipient,
-        "can_send": is_sender and handover.status == HandoverStatus.DRAFT,
-        "can_withdraw": is_sender
-        and handover.status not in {HandoverStatus.ACKNOWLEDGED, HandoverStatus.WITHDRAWN},
-        "can_respond": is_recipient
-        and handover.status in {HandoverStatus.SENT, HandoverStatus.QUERIED},
-        "can_query": is_recipient and handover.status == HandoverStatus.SENT,
-        "can_download": handover.status != HandoverStatus.WITHDRAWN,
+        "is_sender": access.is_handover_sender(user=request.user, handover=handover),
+        "is_recipient": access.is_handover_recipient(user=request.user, handover=handover),
+        "can_send": "send" in actions,
+        "can_withdraw": "withdraw" in actions,
+        "can_respond": "respond" in actions,
+        "can_query": "query" in actions,
+        "can_download": "download" in actions,
         "overdue": handover.status == HandoverStatus.SENT
-        and handover.acknowledge_by < timezone.localdate(),
+        and handover.acknowledge_by < today_for(request.user),
         "history": list(
             handover.history.select_related("history_user").order_by("-history_date")[:20]
         ),
@@ -255,54 +205,49 @@ def handover_detail(request, reference: str):
     return render(request, "handover/handover_detail.html", context)
 
 
-def _act(request, handover, action, success: str, **kwargs):
-    try:
-        action(handover=handover, user=request.user, **kwargs)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect(handover)
-
-
 @require_POST
 @mfa_enforced
 def handover_send(request, reference: str):
     handover = _visible_handover(request, reference)
-    return _act(request, handover, services.handover_send, f"{handover.reference} has been sent.")
+    if not access.is_handover_sender(user=request.user, handover=handover):
+        raise Http404
+    return run_action(
+        request,
+        lambda: services.handover_send(handover=handover, user=request.user),
+        success=f"{handover.reference} has been sent.",
+        then=handover,
+    )
 
 
 @require_POST
 @mfa_enforced
 def handover_acknowledge(request, reference: str):
     handover = _visible_handover(request, reference)
-    return _act(
+    if not access.is_handover_recipient(user=request.user, handover=handover):
+        raise Http404
+    return run_action(
         request,
-        handover,
-        services.handover_acknowledge,
-        f"You have acknowledged {handover.reference}. Every file matched its checksum.",
+        lambda: services.handover_acknowledge(handover=handover, user=request.user),
+        success=f"You have acknowledged {handover.reference}. Every file matched its checksum.",
+        then=handover,
     )
 
 
 @mfa_enforced
 def handover_query(request, reference: str):
     handover = _visible_handover(request, reference)
-    if not selectors.handover_is_recipient(handover=handover, user=request.user):
+    if not access.is_handover_recipient(user=request.user, handover=handover):
         raise Http404
-    form = QueryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handover_query(
-                handover=handover, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, f"Your query about {handover.reference} has been sent.")
-            return redirect(handover)
+    form = QueryForm(posted(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.handover_query(handover=handover, user=request.user, **data),
+        success=f"Your query about {handover.reference} has been sent.",
+        then=handover,
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/handover_query.html",
@@ -317,20 +262,18 @@ def handover_query(request, reference: str):
 @mfa_enforced
 def handover_withdraw(request, reference: str):
     handover = _visible_handover(request, reference)
-    if handover.sender_id != request.user.pk:
+    if not access.is_handover_sender(user=request.user, handover=handover):
         raise Http404
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.handover_withdraw(
-                handover=handover, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, f"{handover.reference} has been withdrawn.")
-            return redirect(handover)
+    form = WithdrawForm(posted(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: services.handover_withdraw(handover=handover, user=request.user, **data),
+        success=f"{handover.reference} has been withdrawn.",
+        then=handover,
+    )
+    if done:
+        return done
     return render(
         request,
         "handover/handover_withdraw.html",
@@ -348,21 +291,14 @@ def handover_item_download(request, reference: str, item_id: str):
     if handover.status == HandoverStatus.WITHDRAWN:
         raise Http404
     item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
-    if item is None or not markings.user_may_access(request.user, item.version.document):
+    if item is None or not access.can_open_document(request.user, item.version.document):
         raise Http404
     services.handover_item_download(handover=handover, item=item, user=request.user)
     return _attachment(item.version, prefix=handover.reference)
 
 
-def _csv_safe(value):
-    # A spreadsheet would run a cell that starts like a formula.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
 def _manifest_name(handover, marking_text: str, extension: str) -> str:
-    return _safe_filename(f"{handover.reference} {marking_text} manifest") + f".{extension}"
+    return safe_filename(f"{handover.reference} {marking_text} manifest") + f".{extension}"
 
 
 @mfa_enforced
@@ -390,13 +326,11 @@ def handover_manifest(request, reference: str, fmt: str):
         fields = ["file_name", "document", "version", "size", "media_type", "sha256", "marking"]
         writer = csv.DictWriter(buffer, fieldnames=fields)
         writer.writeheader()
-        writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
+        writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
         body = buffer.getvalue()
         content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_manifest_name(handover, marking_text, fmt)}"'
+    return export_response(
+        body,
+        filename=_manifest_name(handover, marking_text, fmt),
+        content_type=content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,26 +1,14 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal.admin import InstituteScopedAdmin, run_each
 
 from . import services
 from .models import Digest, Notification, Preference, Reminder
 
 
-class InstituteScopedAdmin(admin.ModelAdmin):
-    """Institute admins see their own institute's people's records; superusers see all."""
-
-    person_field = "recipient"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        if not request.user.institute_id:
-            return qs.none()
-        return qs.filter(**{f"{self.person_field}__institute_id": request.user.institute_id})
-
-
 @admin.register(Reminder)
-class ReminderAdmin(InstituteScopedAdmin):
+class ReminderAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    institute_lookups = ("recipient__institute",)
     list_display = [
         "kind",
         "recipient",
@@ -47,27 +35,19 @@ class ReminderAdmin(InstituteScopedAdmin):
 
     @admin.action(description="Send the selected failed or skipped reminders again")
     def resend(self, request, queryset):
-        done = 0
-        for reminder in queryset:
-            try:
-                services.reminder_resend(reminder=reminder, actor=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request,
-                    f"{reminder}: {' '.join(exc.messages) if hasattr(exc, 'messages') else exc}",
-                    messages.WARNING,
-                )
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request, f"{done} reminder(s) queued to be sent again.", messages.SUCCESS
-            )
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda reminder: services.reminder_resend(reminder=reminder, actor=request.user),
+            done="{count} reminder(s) queued to be sent again.",
+            level=messages.WARNING,
+        )
 
 
 @admin.register(Preference)
-class PreferenceAdmin(InstituteScopedAdmin):
-    person_field = "user"
+class PreferenceAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    institute_lookups = ("user__institute",)
     list_display = ["user", "kind", "delivery", "updated_at"]
     list_filter = ["kind", "delivery"]
     search_fields = ["user__email", "user__full_name"]
@@ -76,7 +56,8 @@ class PreferenceAdmin(InstituteScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(InstituteScopedAdmin):
+class NotificationAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    institute_lookups = ("recipient__institute",)
     list_display = ["subject", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "recipient__email", "recipient__full_name"]
@@ -86,7 +67,8 @@ class NotificationAdmin(InstituteScopedAdmin):
 
 
 @admin.register(Digest)
-class DigestAdmin(InstituteScopedAdmin):
+class DigestAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    institute_lookups = ("recipient__institute",)
     list_display = ["recipient", "local_date", "time_zone", "item_count", "sent_at"]
     list_filter = ["local_date"]
     search_fields = ["recipient__email", "recipient__full_name"]

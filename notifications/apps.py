@@ -6,7 +6,20 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        # Each app declares its reminder rules in reminders.py.
-        from django.utils.module_loading import autodiscover_modules
+        # Other apps register their reminder rules from their own ready().
+        from portal import demo, my_work, navigation
 
-        autodiscover_modules("reminders")
+        from . import demo as notifications_demo
+        from . import reminders, rules, selectors, tasks
+        from .services import queue
+
+        navigation.register(
+            navigation.Item(
+                "Notifications", "notifications:list", count=selectors.notification_unread_count
+            ),
+            order=50,
+        )
+        my_work.register(self.name, selectors.my_work_sections, order=50)
+        rules.register_all(reminders.RULES)
+        demo.register(self.name, notifications_demo.seed, order=40)
+        queue.use_delivery_task(tasks.deliver_reminders)

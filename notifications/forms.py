@@ -1,6 +1,6 @@
-import zoneinfo
-
 from django import forms
+
+from accounts.models import PERSONAL_TIME_ZONE_CHOICES
 
 from .kinds import EVENT, KINDS, REMINDER, Delivery
 
@@ -37,8 +37,7 @@ class PreferencesForm(forms.Form):
             initial=time_zone,
             help_text="Your daily digest arrives at 8am by this clock, on your working days. "
             "Leave blank to use your institute's time zone.",
-            choices=[("", "Use my institute's time zone")]
-            + [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())],
+            choices=PERSONAL_TIME_ZONE_CHOICES,
         )
 
     def reminder_fields(self):
@@ -47,5 +46,8 @@ class PreferencesForm(forms.Form):
     def event_fields(self):
         return [self[k] for k, kind in KINDS.items() if kind.group == EVENT]
 
-    def choices(self) -> dict[str, str]:
-        return {key: self.cleaned_data[key] for key in KINDS}
+    def service_kwargs(self) -> dict:
+        return {
+            "choices": {key: self.cleaned_data[key] for key in KINDS},
+            "time_zone": self.cleaned_data["time_zone"],
+        }

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 
-from .rules import Message, Rule, due_values, register
+from .rules import Message, Rule, due_values
 
 
 def _week(now: datetime.datetime) -> tuple[str, datetime.datetime]:
@@ -59,7 +59,7 @@ def mfa_setup_message(user: User, reminder) -> Message:
     )
 
 
-register(
+RULES = [
     Rule(
         name="accounts.mfa_setup_required",
         kind="mfa_setup_required",
@@ -68,4 +68,4 @@ register(
         describe=mfa_setup_message,
         visible_to=lambda user: User.objects.filter(pk=user.pk),
     )
-)
+]

@@ -1,4 +1,5 @@
-"""The rules registry: each app's ``reminders.py`` registers what is due, as one query.
+"""The rules registry: each app's ``reminders.py`` declares what is due, as one query,
+and its ``AppConfig.ready()`` registers those rules with :func:`register_all`.
 
 A rule's ``due(now)`` returns a queryset of values with four columns, built with
 :func:`due_values`: the object's id, the recipient's id, the window key and the due time.
@@ -66,6 +67,17 @@ def unregister(name: str) -> None:
 def register_visibility(model: type[models.Model], visible_to: Callable[[object], QuerySet]):
     """Say which ``model`` objects a person may see, for events sent with ``notify``."""
     _VISIBILITY[model] = visible_to
+
+
+def register_all(
+    rules: list[Rule],
+    visibility: dict[type[models.Model], Callable[[object], QuerySet]] | None = None,
+) -> None:
+    """Register an app's rules and, per model, the access rule that says who may see it."""
+    for rule in rules:
+        register(rule)
+    for model, visible_to in (visibility or {}).items():
+        register_visibility(model, visible_to)
 
 
 def visibility_for(model: type[models.Model] | None):

@@ -5,20 +5,19 @@ from django.urls import reverse
 
 from accounts.models import User
 
+from . import access
 from .kinds import KINDS, Delivery
 from .models import Notification, Preference
 
 
 def notification_list_for(user: User) -> QuerySet[Notification]:
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+    return access.notifications_visible_to(user).order_by("-created_at", "-pk")
 
 
 def notification_unread_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return access.notifications_visible_to(user).filter(read_at__isnull=True).count()
 
 
 def preference_choices_for(user: User) -> dict[str, str]:

@@ -10,7 +10,10 @@ import time
 
 from celery import shared_task
 
-from . import services
+from .services.delivery import batch_size, reminder_deliver_due
+from .services.digests import digest_send_due
+from .services.queue import start_delivery
+from .services.scan import reminder_scan
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +23,10 @@ DELIVERY_TIME_BUDGET_SECONDS = 50
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def scan_reminders() -> int:
-    result = services.reminder_scan()
+    result = reminder_scan()
     # Level-triggered: every scan also starts delivery, which catches up on anything left
     # pending while the broker or a worker was down.
-    services._enqueue_now("deliver_reminders")
+    start_delivery()
     return result.total
 
 
@@ -31,17 +34,17 @@ def scan_reminders() -> int:
 def deliver_reminders() -> int:
     started = time.monotonic()
     delivered = 0
-    limit = services.batch_size()
+    limit = batch_size()
     while True:
-        result = services.reminder_deliver_due(limit=limit)
+        result = reminder_deliver_due(limit=limit)
         delivered += result.claimed
         if result.claimed < limit:
             return delivered
         if time.monotonic() - started > DELIVERY_TIME_BUDGET_SECONDS:
-            services._enqueue_now("deliver_reminders")
+            start_delivery()
             return delivered
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_digests() -> int:
-    return services.digest_send_due()
+    return digest_send_due()

@@ -1,29 +1,28 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import mfa_enforced
+from portal.actions import posted, run_form
+from portal.pagination import paginate
 
 from . import services
 from .forms import PreferencesForm
 from .selectors import notification_list_for, notification_unread_count, preference_choices_for
 
-PAGE_SIZE = 25
-
 
 @mfa_enforced
 @require_GET
 def notification_list(request):
-    page = Paginator(notification_list_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread": notification_unread_count(request.user)},
+        {
+            "page_obj": paginate(request, notification_list_for(request.user)),
+            "unread": notification_unread_count(request.user),
+        },
     )
 
 
@@ -63,8 +62,6 @@ def notification_read_all(request):
 
 
 def _back_to_list(request) -> str:
-    from django.urls import reverse
-
     page = request.POST.get("page", "")
     url = reverse("notifications:list")
     return f"{url}?page={page}" if page.isdigit() else url
@@ -74,19 +71,15 @@ def _back_to_list(request) -> str:
 def preferences(request):
     user = request.user
     form = PreferencesForm(
-        request.POST or None,
+        posted(request),
         initial_choices=preference_choices_for(user),
         time_zone=user.time_zone,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.preferences_update(
-                user=user, choices=form.choices(), time_zone=form.cleaned_data["time_zone"]
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Your notification settings have been saved.")
-            return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    done = run_form(
+        request,
+        form,
+        lambda data: services.preferences_update(user=user, **data),
+        success="Your notification settings have been saved.",
+        then="notifications:preferences",
+    )
+    return done or render(request, "notifications/preferences.html", {"form": form})

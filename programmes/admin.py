@@ -1,8 +1,9 @@
 """Admin for programmes. Institute admins see only records their institute takes part in."""
 
 from django.contrib import admin
-from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
+
+from portal.admin import InstituteScopedAdmin
 
 from .models import (
     CalendarFeed,
@@ -12,28 +13,7 @@ from .models import (
     Project,
     ProjectMembership,
 )
-
-
-def _institute_scope(request) -> int | None:
-    """None for superusers (everything); the admin's institute id otherwise."""
-    if request.user.is_superuser:
-        return None
-    return request.user.institute_id or -1
-
-
-class InstituteScopedAdmin(SimpleHistoryAdmin):
-    # The lookup from this model to the institutes that take part in it.
-    institute_lookups: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        institute_id = _institute_scope(request)
-        if institute_id is None:
-            return qs
-        condition = Q()
-        for lookup in self.institute_lookups:
-            condition |= Q(**{lookup: institute_id})
-        return qs.filter(condition).distinct()
+from .services import programme_managers_set
 
 
 class ProjectInline(admin.TabularInline):
@@ -44,13 +24,19 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(InstituteScopedAdmin):
+class ProgrammeAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("institutes",)
     list_display = ("name", "agreement_reference", "start_date", "end_date")
     search_fields = ("name", "agreement_reference", "description")
     list_filter = ("institutes",)
     filter_horizontal = ("institutes", "managers")
     inlines = [ProjectInline]
+
+    def save_related(self, request, form, formsets, change):
+        # Through the service, so that the programme manager role follows the managers.
+        managers = list(form.cleaned_data["managers"])
+        programme_managers_set(programme=form.instance, managers=managers)
+        super().save_related(request, form, formsets, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -69,7 +55,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(InstituteScopedAdmin):
+class ProjectAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("lead_institute", "partner_institutes")
     list_display = ("code", "title", "programme", "lead_institute", "status", "rag_override")
     list_filter = ("status", "programme", "lead_institute", "rag_override")
@@ -93,7 +79,7 @@ class DueDateChangeInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(InstituteScopedAdmin):
+class MilestoneAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("project__lead_institute", "project__partner_institutes")
     list_display = ("title", "project", "owner", "due_date", "baseline_due_date", "status")
     list_filter = (
@@ -113,7 +99,7 @@ class MilestoneAdmin(InstituteScopedAdmin):
 
 
 @admin.register(ProjectMembership)
-class ProjectMembershipAdmin(InstituteScopedAdmin):
+class ProjectMembershipAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("project__lead_institute", "project__partner_institutes")
     list_display = ("user", "project", "institute", "role")
     list_filter = ("role", "institute", "project__programme")
@@ -123,40 +109,33 @@ class ProjectMembershipAdmin(InstituteScopedAdmin):
 
 
 @admin.register(MilestoneDueDateChange)
-class MilestoneDueDateChangeAdmin(admin.ModelAdmin):
+class MilestoneDueDateChangeAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    institute_lookups = (
+        "milestone__project__lead_institute",
+        "milestone__project__partner_institutes",
+    )
     list_display = ("milestone", "old_due_date", "new_due_date", "changed_by", "changed_at")
     list_filter = (("changed_at", admin.DateFieldListFilter),)
     search_fields = ("milestone__title", "milestone__project__code", "reason")
     readonly_fields = ("milestone", "old_due_date", "new_due_date", "changed_by", "changed_at")
     list_select_related = ("milestone", "changed_by")
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        institute_id = _institute_scope(request)
-        if institute_id is None:
-            return qs
-        return qs.filter(
-            Q(milestone__project__lead_institute=institute_id)
-            | Q(milestone__project__partner_institutes=institute_id)
-        ).distinct()
-
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(InstituteScopedAdmin, admin.ModelAdmin):
     """Admins can see who has a feed and revoke one (delete); the token is never shown."""
 
+    institute_lookups = ("user__institute",)
     list_display = ("user", "created_at")
     search_fields = ("user__email", "user__full_name")
     fields = ("user", "created_at")
     readonly_fields = ("user", "created_at")
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("user")
-        institute_id = _institute_scope(request)
-        return qs if institute_id is None else qs.filter(user__institute=institute_id)
+        return super().get_queryset(request).select_related("user")
 
     def has_add_permission(self, request):
         return False

@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        # What programmes contribute to the portal's shared places.
+        from django.core import checks
+
+        from notifications import rules
+        from portal import demo, my_work, navigation
+
+        from . import demo as programmes_demo
+        from . import gates, reminders, selectors
+
+        navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
+        my_work.register(self.name, selectors.my_work_sections, order=30)
+        rules.register_all(reminders.RULES, reminders.VISIBILITY)
+        demo.register(self.name, programmes_demo.seed, order=10)
+        checks.register(gates.check_gates_registered)

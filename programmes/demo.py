@@ -7,8 +7,11 @@ from django.utils import timezone
 from accounts.models import Institute, User
 
 from .models import Programme
+from .services import programme_managers_set
 
 DEMO_PROGRAMME_NAME = "UK–Australia AI Security Partnership"
+# Due a week after seeding, so that the first reminder scan has something to send.
+DEMO_MILESTONE_TITLE = "Agree the joint evaluation protocol"
 
 
 def demo_programme() -> Programme:
@@ -25,7 +28,10 @@ def demo_programme() -> Programme:
     )
     if created:
         programme.institutes.set(Institute.objects.filter(code__in=["UK-AISI", "AU-AISI"]))
-        programme.managers.set(User.objects.filter(email__startswith="programmes@"))
+        programme_managers_set(
+            programme=programme,
+            managers=list(User.objects.filter(email__startswith="programmes@")),
+        )
     return programme
 
 
@@ -99,7 +105,10 @@ def seed(*, stdout) -> None:
         return
     actor = people["uk_programmes"]
     if not programme.managers.filter(pk=actor.pk).exists():
-        programme.managers.add(actor, people["au_programmes"])
+        programme_managers_set(
+            programme=programme,
+            managers=[*programme.managers.all(), actor, people["au_programmes"]],
+        )
     institutes = {i.code: i for i in Institute.objects.filter(code__in=["UK-AISI", "AU-AISI"])}
     today = timezone.localdate()
     for code, title, lead_code, status, summary in DEMO_PROJECTS:
@@ -156,3 +165,22 @@ def seed(*, stdout) -> None:
                 )
             created.append(milestone)
         stdout.write(f"Project {code}: {len(created)} milestones")
+    _milestone_due_next_week(stdout)
+
+
+def _milestone_due_next_week(stdout) -> None:
+    """A milestone due in a week on the first demo project, owned by the UK researcher."""
+    from .models import Milestone, Project
+
+    owner = User.objects.filter(email="researcher@aisi.example.gov.uk").first()
+    project = Project.objects.order_by("pk").first()
+    if owner is None or project is None:
+        return
+    due = timezone.now().date() + datetime.timedelta(days=7)
+    milestone, created = Milestone.objects.get_or_create(
+        project=project,
+        title=DEMO_MILESTONE_TITLE,
+        defaults={"owner": owner, "due_date": due, "baseline_due_date": due},
+    )
+    if created:
+        stdout.write(f"Programmes: milestone “{milestone.title}” due on {due:%-d %B %Y}")

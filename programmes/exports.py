@@ -14,6 +14,8 @@ from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from portal.downloads import csv_safe
+
 HEADERS = [
     "Project",
     "Project title",
@@ -27,14 +29,6 @@ HEADERS = [
     "Slippage (days)",
     "Completed on",
 ]
-
-# Spreadsheet programs run CSV cells starting with these as formulas; prefix them so an
-# exported title is always text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def milestone_rows(queryset) -> Iterator[list]:
@@ -59,7 +53,7 @@ def _csv_value(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, str):
-        return _safe(value)
+        return csv_safe(value)
     return "" if value is None else value
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from accounts.models import Institute, User
+from portal.forms import DateInput
 
 from .models import (
     MembershipRole,
@@ -12,13 +13,6 @@ from .models import (
     Rag,
     code_validator,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _date_field(label: str, **kwargs) -> forms.DateField:
@@ -131,6 +125,18 @@ class ProjectForm(forms.Form):
         else:
             self.fields["programme"].queryset = programmes
 
+    @classmethod
+    def initial_for(cls, project) -> dict:
+        return {
+            "title": project.title,
+            "summary": project.summary,
+            "lead_institute": project.lead_institute_id,
+            "partner_institutes": list(project.partner_institutes.all()),
+            "status": project.status,
+            "start_date": project.start_date,
+            "end_date": project.end_date,
+        }
+
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
         code_validator(code)
@@ -164,6 +170,9 @@ class MemberAddForm(forms.Form):
             raise forms.ValidationError("No active account has this email address.")
         self.user = user
         return email
+
+    def service_kwargs(self) -> dict:
+        return {"user": self.user, "role": self.cleaned_data["role"]}
 
 
 class MilestoneForm(forms.Form):
@@ -210,6 +219,17 @@ class MilestoneForm(forms.Form):
             dependencies = dependencies.exclude(pk=milestone.pk)
             del self.fields["due_date"]
         self.fields["dependencies"].queryset = dependencies
+
+    @classmethod
+    def initial_for(cls, milestone) -> dict:
+        return {
+            "title": milestone.title,
+            "description": milestone.description,
+            "owner": milestone.owner_id,
+            "deliverables": milestone.deliverables,
+            "dependencies": list(milestone.dependencies.all()),
+            "requires_partner_handover": milestone.requires_partner_handover,
+        }
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -4,24 +4,14 @@ Each rule is one query on ``milestone_status_due_idx`` (status, due_date); the o
 the recipient.
 """
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
-from notifications.links import object_url, selector
-from notifications.rules import Message, Rule, due_values, register, register_visibility
+from notifications.rules import Message, Rule, due_values
 from notifications.windows import before, found_at, weekly_after, window_label
 
+from . import access
 from .models import OPEN_MILESTONE_STATUSES, Milestone
-
-
-def milestones_visible_to(user):
-    """The programmes app's selector once it exists; until then the same rule in short."""
-    visible = selector("programmes.selectors", "milestone_list_visible_to")
-    if visible is not None:
-        return visible(user)
-    return Milestone.objects.filter(
-        Q(owner=user) | Q(project__members=user) | Q(project__programme__managers=user)
-    ).distinct()
 
 
 def _open():
@@ -65,7 +55,7 @@ def describe_due(milestone: Milestone, reminder) -> Message:
         body=f"Project {project.code}: {project.title}.\n"
         f"You own this milestone. Mark it done, or change its due date with a reason, "
         f"if the plan has changed.",
-        url=object_url(milestone, "/programmes/milestones/"),
+        url=milestone.get_absolute_url(),
     )
 
 
@@ -76,7 +66,7 @@ def describe_overdue(milestone: Milestone, reminder) -> Message:
         body=f"Project {project.code}: {project.title}.\n"
         f"You own this milestone. Mark it done, or agree a new due date and record why. "
         f"You will be reminded weekly until it is done.",
-        url=object_url(milestone, "/programmes/milestones/"),
+        url=milestone.get_absolute_url(),
     )
 
 
@@ -84,26 +74,24 @@ def _with_project():
     return Milestone.objects.select_related("project")
 
 
-register(
+RULES = [
     Rule(
         name="programmes.milestone_due",
         kind="milestone_due",
         model=Milestone,
         due=milestone_due,
         describe=describe_due,
-        visible_to=milestones_visible_to,
+        visible_to=access.milestones_visible_to,
         queryset=_with_project,
-    )
-)
-register(
+    ),
     Rule(
         name="programmes.milestone_overdue",
         kind="milestone_overdue",
         model=Milestone,
         due=milestone_overdue,
         describe=describe_overdue,
-        visible_to=milestones_visible_to,
+        visible_to=access.milestones_visible_to,
         queryset=_with_project,
-    )
-)
-register_visibility(Milestone, milestones_visible_to)
+    ),
+]
+VISIBILITY = {Milestone: access.milestones_visible_to}

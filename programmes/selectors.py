@@ -1,29 +1,23 @@
 """Reads for programmes, projects and milestones.
 
-Visibility is defined here once: a person sees the projects they are a member of and
-everything in the programmes they manage. Every page, export and feed starts from
-``project_list_visible_to`` / ``milestone_list_visible_to``, so another project's record
-is a 404, never a 403.
+Every read starts from the access rules (``access.projects_visible_to``,
+``access.milestones_visible_to``...), so another project's record is a 404, never a 403.
 
 RAG is computed in the database (``Case`` expressions) so that lists and dashboards stay
 a constant number of queries however many milestones there are.
 """
 
 import datetime
-import zoneinfo
-from importlib import import_module
 
 from django.db.models import (
     Case,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -31,10 +25,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
+from accounts.clock import today_for
 from accounts.models import Institute, User
 
+from . import access
 from .models import (
     OPEN_MILESTONE_STATUSES,
     CalendarFeed,
@@ -52,12 +47,6 @@ DASHBOARD_WINDOW_DAYS = 30
 # RAG as a rank so that "worst of" is a MIN: red 1, amber 2, green 3.
 RAG_RANK = {Rag.RED: 1, Rag.AMBER: 2, Rag.GREEN: 3}
 RANK_RAG = {rank: rag for rag, rank in RAG_RANK.items()}
-
-
-def today_for(user) -> datetime.date:
-    """Today's date where the person is (their time zone, else their institute's)."""
-    tz_name = getattr(user, "effective_time_zone", "UTC") if user.is_authenticated else "UTC"
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(tz_name))
 
 
 # --- RAG ------------------------------------------------------------------------------
@@ -166,85 +155,14 @@ def with_project_rag(qs: QuerySet, *, today: datetime.date) -> QuerySet:
     )
 
 
-# --- visibility -----------------------------------------------------------------------
-
-
-def _is_member(user, project_ref: str = "pk"):
-    return Exists(ProjectMembership.objects.filter(project_id=OuterRef(project_ref), user=user))
-
-
-def _manages(user, programme_ref: str):
-    return Exists(
-        Programme.managers.through.objects.filter(
-            programme_id=OuterRef(programme_ref), user_id=user.pk
-        )
-    )
-
-
-def project_list_visible_to(user) -> QuerySet[Project]:
-    """Projects the person is a member of, and every project in a programme they manage."""
-    if not user.is_authenticated or not user.is_active:
-        return Project.objects.none()
-    if user.is_superuser:
-        return Project.objects.all()
-    return Project.objects.filter(_is_member(user) | _manages(user, "programme_id"))
-
-
-def project_list_manageable_by(user) -> QuerySet[Project]:
-    """Projects the person may edit: those in programmes they manage."""
-    if not user.is_authenticated or not user.is_active:
-        return Project.objects.none()
-    return Project.objects.filter(_manages(user, "programme_id"))
-
-
-def programme_list_visible_to(user) -> QuerySet[Programme]:
-    """Programmes the person manages, or in which they are a member of a project."""
-    if not user.is_authenticated or not user.is_active:
-        return Programme.objects.none()
-    if user.is_superuser:
-        return Programme.objects.all()
-    member_of = Exists(
-        ProjectMembership.objects.filter(project__programme_id=OuterRef("pk"), user=user)
-    )
-    return Programme.objects.filter(_manages(user, "pk") | member_of)
-
-
-def programme_list_manageable_by(user) -> QuerySet[Programme]:
-    if not user.is_authenticated or not user.is_active:
-        return Programme.objects.none()
-    return Programme.objects.filter(_manages(user, "pk"))
-
-
-def milestone_list_visible_to(user) -> QuerySet[Milestone]:
-    if not user.is_authenticated or not user.is_active:
-        return Milestone.objects.none()
-    if user.is_superuser:
-        return Milestone.objects.all()
-    return Milestone.objects.filter(
-        _is_member(user, "project_id") | _manages(user, "project__programme_id")
-    )
-
-
-def user_manages_project(*, user, project: Project) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return project.programme.managers.filter(pk=user.pk).exists()
-
-
-def user_manages_programme(*, user, programme: Programme) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return programme.managers.filter(pk=user.pk).exists()
-
-
 # --- pages ----------------------------------------------------------------------------
 
 
 def programme_list_for_page(*, user) -> QuerySet[Programme]:
     today = today_for(user)
-    visible_projects = project_list_visible_to(user)
+    visible_projects = access.projects_visible_to(user)
     return (
-        programme_list_visible_to(user)
+        access.programmes_visible_to(user)
         .annotate(
             project_count=Count(
                 "projects", filter=Q(projects__in=visible_projects.values("pk")), distinct=True
@@ -264,7 +182,7 @@ def programme_list_for_page(*, user) -> QuerySet[Programme]:
 def programme_dashboard_projects(*, user, programme: Programme) -> QuerySet[Project]:
     """The projects of one programme that the person sees, with RAG and counts."""
     qs = (
-        project_list_visible_to(user)
+        access.projects_visible_to(user)
         .filter(programme=programme)
         .select_related("lead_institute", "rag_override_by")
         .order_by("code")
@@ -285,21 +203,20 @@ def programme_dashboard_totals(*, projects) -> dict:
 
 
 def milestone_list_for_page(*, user, today: datetime.date | None = None) -> QuerySet[Milestone]:
-    qs = milestone_list_visible_to(user).select_related(
+    qs = access.milestones_visible_to(user).select_related(
         "project", "owner", "owner__institute", "project__programme"
     )
     return with_milestone_rag(qs, today=today or today_for(user))
 
 
-def project_detail_for(*, user, code: str) -> Project:
-    """One visible project with RAG; raises Project.DoesNotExist otherwise."""
-    qs = with_project_rag(
-        project_list_visible_to(user).select_related(
+def project_detail_queryset(user) -> QuerySet[Project]:
+    """The projects a person may open, with RAG and what the page shows."""
+    return with_project_rag(
+        access.projects_visible_to(user).select_related(
             "programme", "lead_institute", "rag_override_by"
         ),
         today=today_for(user),
     )
-    return qs.get(code=code)
 
 
 def project_members(*, project: Project) -> QuerySet[ProjectMembership]:
@@ -393,11 +310,11 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
     return items[:limit]
 
 
-def milestone_detail_for(*, user, pk: int) -> Milestone:
-    qs = milestone_list_for_page(user=user).prefetch_related(
+def milestone_detail_queryset(user) -> QuerySet[Milestone]:
+    """The milestones a person may open, with RAG, dependencies and due-date changes."""
+    return milestone_list_for_page(user=user).prefetch_related(
         "dependencies", "dependents", "due_date_changes__changed_by"
     )
-    return qs.get(pk=pk)
 
 
 def milestone_history(*, milestone: Milestone, limit: int = 20):
@@ -406,10 +323,10 @@ def milestone_history(*, milestone: Milestone, limit: int = 20):
 
 def milestone_filter_choices(*, user, programme: Programme | None = None) -> dict:
     """Choices for the milestone filters, limited to what the person can see."""
-    projects = project_list_visible_to(user)
+    projects = access.projects_visible_to(user)
     if programme is not None:
         projects = projects.filter(programme=programme)
-    milestones = milestone_list_visible_to(user)
+    milestones = access.milestones_visible_to(user)
     if programme is not None:
         milestones = milestones.filter(project__programme=programme)
     owners = User.objects.filter(pk__in=milestones.values("owner_id")).order_by(
@@ -423,22 +340,6 @@ def milestone_filter_choices(*, user, programme: Programme | None = None) -> dic
         "owners": [(u.pk, str(u)) for u in owners],
         "institutes": [(i.code, i.name) for i in institutes],
     }
-
-
-def gate_satisfied(*, milestone: Milestone) -> bool:
-    """Whether the partner institute has acknowledged a handover linked to the milestone.
-
-    The handover app supplies ``handover.selectors.milestone_gate_satisfied``; while it
-    does not exist, no gate is satisfied.
-    """
-    try:
-        module = import_module("handover.selectors")
-    except ModuleNotFoundError:
-        return False
-    check = getattr(module, "milestone_gate_satisfied", None)
-    if check is None:
-        return False
-    return bool(check(milestone=milestone))
 
 
 # --- calendar and my work -------------------------------------------------------------
@@ -460,7 +361,7 @@ def calendar_feed_owner(*, token: str) -> User | None:
 def calendar_milestones(*, user) -> QuerySet[Milestone]:
     """Milestones in the person's feed: all they can see, except cancelled ones."""
     return (
-        milestone_list_visible_to(user)
+        access.milestones_visible_to(user)
         .exclude(status=MilestoneStatus.CANCELLED)
         .select_related("project")
         .only("pk", "title", "due_date", "status", "updated_at", "project__code")
@@ -477,7 +378,7 @@ def my_work_sections(user) -> list[dict]:
         return []
     today = today_for(user)
     milestones = list(
-        milestone_list_visible_to(user)
+        access.milestones_visible_to(user)
         .filter(owner=user, status__in=OPEN_MILESTONE_STATUSES)
         .select_related("project")
         .order_by("due_date", "pk")[: MY_WORK_LIMIT + 1]

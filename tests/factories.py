@@ -1,7 +1,10 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import ClassificationScheme, Institute, InstituteDomain, Role, User
+from programmes.models import Programme
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -68,6 +71,43 @@ class UserFactory(factory.django.DjangoModelFactory):
 
         for role in extracted or []:
             user_grant_role(user=self, role=Role(role))
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A programme of the UK and Australian institutes (or those given).
+
+    ``managers`` are set as data. A test that needs them to hold the programme manager
+    role names them through ``programmes.services.programme_managers_set``, as the portal
+    does.
+    """
+
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    agreement_reference = factory.Sequence(lambda n: f"MoU-{n}")
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2029, 12, 31)
+
+    @factory.post_generation
+    def institutes(self, create, extracted, **kwargs):
+        if create:
+            self.institutes.set(extracted or [InstituteFactory(uk=True), InstituteFactory(au=True)])
+
+    @factory.post_generation
+    def managers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.managers.set(extracted)
+
+
+def client_for(user):
+    """A test client signed in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def totp_code(secret: str, at: float | None = None) -> str:

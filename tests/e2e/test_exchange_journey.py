@@ -12,8 +12,15 @@ from django.utils import timezone
 from exchange.checklist_defaults import install_default_templates
 from exchange.models import Application, ChecklistTemplate, ChecklistTemplateItem, Secondment
 from exchange.services import add_months
-from tests.exchange.factories import PDF_BYTES, OpportunityFactory, ProgrammeFactory
-from tests.factories import DEFAULT_PASSWORD, InstituteFactory, UserFactory, enable_totp
+from programmes.services import programme_managers_set
+from tests.exchange.factories import PDF_BYTES, OpportunityFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    InstituteFactory,
+    ProgrammeFactory,
+    UserFactory,
+    enable_totp,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +61,8 @@ def test_uk_researcher_to_australia_from_application_to_ready(page, live_server,
     supervisor = UserFactory(
         institute=au, email="supervisor@aisi.example.gov.au", full_name="Sophie Walker"
     )
-    programme = ProgrammeFactory(institutes=[uk, au], managers=[au_pm])
+    programme = ProgrammeFactory(institutes=[uk, au])
+    programme_managers_set(programme=programme, managers=[au_pm])
     enable_totp(au_pm)
     today = timezone.localdate()
     opportunity = OpportunityFactory(

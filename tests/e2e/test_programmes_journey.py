@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from programmes.models import Milestone, MilestoneStatus, Project
-from tests.factories import InstituteFactory, UserFactory, enable_totp
-from tests.programmes.factories import ProgrammeFactory
+from tests.factories import InstituteFactory, ProgrammeFactory, UserFactory, enable_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,12 +4,11 @@ import datetime
 
 import factory
 
-from accounts.models import Role
 from exchange import services
 from exchange.checklist_defaults import install_default_templates
 from exchange.models import Application, ChecklistTemplate, ChecklistTemplateItem, Opportunity
-from programmes.models import Programme
-from tests.factories import InstituteFactory, UserFactory, enable_totp
+from programmes.services import programme_managers_set
+from tests.factories import InstituteFactory, ProgrammeFactory, UserFactory, enable_totp
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 PNG_BYTES = (
@@ -25,28 +24,27 @@ def pdf_upload(name: str = "cv.pdf", content: bytes = PDF_BYTES):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-        skip_postgeneration_save = True
+def form_data(world, **overrides):
+    data = {
+        "proposed_start": "2026-10-01",
+        "proposed_end": "2027-04-01",
+        "skills_to_gain": "Evaluation at scale",
+        "benefit_to_home_team": "Shared tooling",
+        "offer_to_host": "Cyber ranges",
+        "line_manager": str(world.uk_manager.pk),
+        "has_conflict_of_interest": "False",
+        "declaration_confirmed": "on",
+        "cv_upload": pdf_upload(),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
 
-    name = factory.Sequence(lambda n: f"Exchange programme {n}")
-    start_date = datetime.date(2026, 1, 1)
-    end_date = datetime.date(2029, 12, 31)
-    reciprocity_target_months = 12
 
-    @factory.post_generation
-    def institutes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.institutes.set(extracted)
+def notice_kinds_for(user) -> list[str]:
+    """The kinds of notice ``user`` has received, oldest first."""
+    from notifications.models import Notification
 
-    @factory.post_generation
-    def managers(self, create, extracted, **kwargs):
-        from accounts.services import user_grant_role
-
-        for manager in extracted or []:
-            self.managers.add(manager)
-            user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
@@ -86,8 +84,9 @@ class World:
         self.au_supervisor = UserFactory(institute=self.au, full_name="Ari Supervisor")
         self.outsider = UserFactory(institute=self.other, full_name="Oli Outsider")
         self.programme = ProgrammeFactory(
-            institutes=[self.uk, self.au], managers=[self.uk_pm, self.au_pm]
+            institutes=[self.uk, self.au], reciprocity_target_months=12
         )
+        programme_managers_set(programme=self.programme, managers=[self.uk_pm, self.au_pm])
         for manager in (self.uk_pm, self.au_pm):
             enable_totp(manager)
         self.au_opportunity = OpportunityFactory(

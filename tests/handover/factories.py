@@ -68,4 +68,23 @@ def people():
     }
 
 
-__all__ = ["make_document", "make_handover", "people", "sample_csv", "sample_pdf", "upload"]
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def banners(response) -> int:
+    """How many marking banners a page shows (one at the top, one at the bottom)."""
+    return response.content.decode().count('class="app-marking-banner')
+
+
+__all__ = [
+    "banners",
+    "login",
+    "make_document",
+    "make_handover",
+    "people",
+    "sample_csv",
+    "sample_pdf",
+    "upload",
+]

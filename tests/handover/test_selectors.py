@@ -8,18 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.views import my_work_sections as all_my_work_sections
-from handover import selectors, services
+from handover import access, selectors, services
 from handover.models import Document, Handover, HandoverStatus
+from portal.my_work import sections_for as all_my_work_sections
 
-from .factories import make_document, make_handover, people
+from .factories import make_document, make_handover
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cast():
-    return people()
 
 
 def test_my_work_lists_handovers_to_acknowledge_soonest_first_and_queried_ones(cast):
@@ -76,24 +71,22 @@ def test_visibility_follows_ownership_and_delivered_handovers(cast):
     """Owner institute sees its documents; recipients see only what was sent to them, and
     only the versions that were sent."""
     document = make_document(cast["uk_sender"])
-    assert selectors.document_list_visible_to(cast["uk_colleague"]).filter(pk=document.pk).exists()
-    assert not selectors.document_list_visible_to(cast["au_recipient"]).exists()
+    assert access.documents_visible_to(cast["uk_colleague"]).filter(pk=document.pk).exists()
+    assert not access.documents_visible_to(cast["au_recipient"]).exists()
     draft = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document], send=False)
-    assert not selectors.document_list_visible_to(cast["au_recipient"]).exists()
+    assert not access.documents_visible_to(cast["au_recipient"]).exists()
     services.handover_send(handover=draft, user=cast["uk_sender"])
-    assert list(selectors.document_list_visible_to(cast["au_recipient"])) == [document]
-    assert not selectors.document_list_visible_to(cast["au_other"]).exists()
+    assert list(access.documents_visible_to(cast["au_recipient"])) == [document]
+    assert not access.documents_visible_to(cast["au_other"]).exists()
     from handover.demo import sample_pdf, upload
 
     services.document_version_add(
         user=cast["uk_sender"], document=document, uploaded=upload("v2.pdf", sample_pdf("v2"))
     )
-    numbers = selectors.version_list_visible_to(cast["au_recipient"]).values_list(
-        "number", flat=True
-    )
+    numbers = access.versions_visible_to(cast["au_recipient"]).values_list("number", flat=True)
     assert list(numbers) == [1]
-    assert selectors.handover_list_visible_to(cast["au_other"]).count() == 0
-    assert selectors.handover_list_visible_to(cast["uk_colleague"]).count() == 0
+    assert access.handovers_visible_to(cast["au_other"]).count() == 0
+    assert access.handovers_visible_to(cast["uk_colleague"]).count() == 0
 
 
 def test_seed_creates_documents_and_handovers_in_several_states_once(db):

@@ -30,11 +30,6 @@ from .factories import make_document, make_handover, people, sample_csv, sample_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cast():
-    return people()
-
-
 def stored_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
@@ -352,15 +347,15 @@ def test_query_needs_a_reason_and_tells_the_sender(cast):
 
 def test_withdraw_before_acknowledgement_only_and_access_ends(cast):
     """The sender withdraws a sent handover; recipients lose access; acknowledged is final."""
-    from handover.selectors import document_list_visible_to
+    from handover.access import documents_visible_to
 
     document = make_document(cast["uk_sender"])
     handover = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
-    assert document_list_visible_to(cast["au_recipient"]).filter(pk=document.pk).exists()
+    assert documents_visible_to(cast["au_recipient"]).filter(pk=document.pk).exists()
     with pytest.raises(PermissionDenied):
         services.handover_withdraw(handover=handover, user=cast["au_recipient"])
     services.handover_withdraw(handover=handover, user=cast["uk_sender"], reason="Wrong file")
-    assert not document_list_visible_to(cast["au_recipient"]).filter(pk=document.pk).exists()
+    assert not documents_visible_to(cast["au_recipient"]).filter(pk=document.pk).exists()
     assert Notification.objects.filter(
         kind="handover_withdrawn", recipient=cast["au_recipient"]
     ).exists()

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from notifications import services
-from notifications.models import Reminder
+from notifications.models import Notification, Reminder
 from tests.factories import UserFactory, enable_totp
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def failed_reminder(recipient, **fields):
         status=fields.pop("status", "failed"),
         last_error="SMTPServerDisconnected: gone",
         attempts=5,
-        notification=services.Notification.objects.create(
+        notification=Notification.objects.create(
             recipient=recipient, kind="application_submitted", subject="Please decide"
         ),
         **fields,

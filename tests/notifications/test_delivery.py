@@ -11,9 +11,9 @@ from notifications import rules as registry
 from notifications import services
 from notifications.kinds import Delivery
 from notifications.models import Notification, Preference, Reminder
+from notifications.services.delivery import claim_due
 from programmes.models import Programme
-from tests.factories import UserFactory, enable_totp
-from tests.notifications.factories import ProgrammeFactory
+from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 from tests.notifications.mail import CountingBackend
 from tests.notifications.rules_for_tests import KIND, visible_to
 
@@ -225,7 +225,7 @@ def test_a_claim_abandoned_by_a_dead_worker_is_taken_again_after_the_lease(
 ):
     settings.NOTIFICATIONS_SENDING_LEASE_SECONDS = 60
     services.reminder_scan()
-    claimed = services._claim(limit=10, now=NOW)  # a worker claims, then dies
+    claimed = claim_due(limit=10, now=NOW)  # a worker claims, then dies
     assert [r.status for r in claimed] == ["sending"]
     assert services.reminder_deliver_due().claimed == 0  # the lease holds
 
@@ -241,8 +241,8 @@ def test_two_claims_never_take_the_same_row(only_test_rules, uk_institute):
     ProgrammeFactory(end_date=END, managers=managers)
     services.reminder_scan()
 
-    first = services._claim(limit=3, now=NOW)
-    second = services._claim(limit=3, now=NOW)
+    first = claim_due(limit=3, now=NOW)
+    second = claim_due(limit=3, now=NOW)
 
     assert len(first) == 3
     assert len(second) == 2
@@ -288,7 +288,8 @@ def test_notify_respects_the_preference_for_the_event_kind(uk_user):
 
 
 def test_notify_rechecks_visibility_where_an_app_declared_it(uk_user, au_user):
-    programme = ProgrammeFactory(managers=[uk_user])
+    # A programme of the UK institute alone: the AU person has no part in it.
+    programme = ProgrammeFactory(managers=[uk_user], institutes=[uk_user.institute])
     registry.register_visibility(Programme, visible_to)
     try:
         services.notify(recipient=au_user, kind="handover_sent", subject="Sent", about=programme)

@@ -163,7 +163,7 @@ def test_a_digest_item_about_a_marked_document_puts_the_marking_in_the_subject(l
 
 
 def test_a_digest_item_that_no_longer_applies_is_left_out(only_test_rules, london):
-    from tests.notifications.factories import ProgrammeFactory
+    from tests.factories import ProgrammeFactory
     from tests.notifications.rules_for_tests import KIND
 
     Preference.objects.create(user=london, kind=KIND, delivery=Delivery.DIGEST)

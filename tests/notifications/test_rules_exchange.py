@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from exchange.reminders import working_days_before
 from notifications import services
+from notifications.calendars import working_days_before
 from notifications.models import Reminder
 from notifications.windows import window_label
 from tests.factories import UserFactory
@@ -71,6 +71,22 @@ def test_an_application_waits_5_working_days_before_its_line_manager_is_reminded
         services.reminder_scan()
     expected = [("submitted-w0", application.line_manager_id)] if due else []
     assert reminders("application_awaiting_decision") == expected
+
+
+def test_public_holidays_are_not_working_days_for_the_recipient():
+    """Christmas and the Boxing Day holiday do not count for a line manager in England:
+    submitted on 21 December, the reminder is due on 30 December, not 28 December."""
+    monday = datetime.datetime(2026, 12, 21, 10, tzinfo=UTC)
+    application = ApplicationFactory(status="submitted", status_changed_at=monday)
+    assert application.line_manager.institute.subdivision == "ENG"
+    with time_machine.travel(datetime.datetime(2026, 12, 29, 12, tzinfo=UTC), tick=False):
+        services.reminder_scan()
+    assert reminders("application_awaiting_decision") == []
+    with time_machine.travel(datetime.datetime(2026, 12, 30, 10, tzinfo=UTC), tick=False):
+        services.reminder_scan()
+    assert reminders("application_awaiting_decision") == [
+        ("submitted-w0", application.line_manager_id)
+    ]
 
 
 def test_then_weekly_until_decided():

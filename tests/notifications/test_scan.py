@@ -11,8 +11,7 @@ from notifications import services
 from notifications.models import Reminder
 from notifications.rules import Rule
 from notifications.windows import window_label
-from tests.factories import UserFactory, enable_totp
-from tests.notifications.factories import ProgrammeFactory
+from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 from tests.notifications.rules_for_tests import KIND, OVERDUE_KIND
 
 pytestmark = pytest.mark.django_db

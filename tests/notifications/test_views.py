@@ -49,8 +49,8 @@ def test_the_list_paginates_in_constant_queries(signed_in, uk_user, django_asser
     NotificationFactory.create_batch(60, recipient=uk_user)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = signed_in.get(reverse("notifications:list") + "?page=2")
-    assert response.context["page"].number == 2
-    assert len(response.context["page"].object_list) == 25
+    assert response.context["page_obj"].number == 2
+    assert len(response.context["page_obj"].object_list) == 25
     assert "Page 2 of 3" in response.content.decode()
 
 

@@ -23,6 +23,7 @@ from accounts.models import Role
 from config.celery import app as celery_app
 from notifications import services
 from notifications.models import Reminder
+from notifications.services.queue import start_delivery
 from tests.factories import InstituteFactory, UserFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -180,12 +181,12 @@ def test_scans_repeated_and_concurrent_send_exactly_one_email_per_reminder(
     services.reminder_scan()
     celery_app.send_task("notifications.tasks.scan_reminders")
     for _ in range(3):
-        services._enqueue_now("deliver_reminders")
+        start_delivery()
 
     wait_for(lambda: sent_count() == 25, 60, "25 reminders sent", worker.log)
     wait_for(lambda: len(smtp_sink.messages) >= 25, 10, "25 emails received", worker.log)
     time.sleep(2)  # anything extra would arrive now
-    services._enqueue_now("deliver_reminders")
+    start_delivery()
     time.sleep(2)
 
     assert Reminder.objects.count() == 25
@@ -203,7 +204,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder(start_worker, smtp_sink, tm
     services.reminder_scan()
 
     first = start_worker(**lease)
-    services._enqueue_now("deliver_reminders")
+    start_delivery()
     wait_for(lambda: len(smtp_sink.messages) >= 8, 60, "the batch to start", first.log)
     first.kill()
     in_flight = Reminder.objects.exclude(status="sent").count()
@@ -215,7 +216,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder(start_worker, smtp_sink, tm
 
     def all_sent():
         # What beat would do every 5 minutes: ask for delivery again.
-        services._enqueue_now("deliver_reminders")
+        start_delivery()
         return sent_count() == 40
 
     wait_for(lambda: all_sent() or (time.sleep(0.8) or False), 90, "all 40 sent", second.log)

@@ -8,34 +8,12 @@ from accounts.models import Role
 from programmes.models import (
     MembershipRole,
     Milestone,
-    Programme,
     Project,
     ProjectMembership,
 )
-from tests.factories import InstituteFactory, UserFactory, enable_totp
+from tests.factories import InstituteFactory, ProgrammeFactory, UserFactory, enable_totp
 
 START = datetime.date(2026, 1, 1)
-
-
-class ProgrammeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Programme
-        skip_postgeneration_save = True
-
-    name = factory.Sequence(lambda n: f"Programme {n}")
-    agreement_reference = factory.Sequence(lambda n: f"MoU-{n}")
-    start_date = START
-    end_date = datetime.date(2029, 12, 31)
-
-    @factory.post_generation
-    def institutes(self, create, extracted, **kwargs):
-        if create:
-            self.institutes.set(extracted or [InstituteFactory(uk=True), InstituteFactory(au=True)])
-
-    @factory.post_generation
-    def managers(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.managers.set(extracted)
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from programmes import selectors, services
+from accounts.clock import today_for
+from programmes import access, selectors, services
 from programmes.models import Milestone, MilestoneStatus, Rag
 from tests.factories import InstituteFactory, UserFactory
 from tests.programmes.conftest import TODAY
@@ -46,7 +47,7 @@ def test_milestone_rag_at_the_boundaries(world, frozen_today, offset, status, ex
         status=status,
         completed_on=TODAY if status == MilestoneStatus.DONE else None,
     )
-    assert _rag_in_sql(milestone, selectors.today_for(world.researcher)) == expected
+    assert _rag_in_sql(milestone, today_for(world.researcher)) == expected
     assert selectors.milestone_rag(milestone=milestone, today=TODAY) == expected
 
 
@@ -55,16 +56,16 @@ def test_rag_turns_red_the_day_after_the_due_date(world, time_machine):
     milestone = world.milestone  # due TODAY, planned
     time_machine.move_to(datetime.datetime(2026, 11, 27, 23, 30, tzinfo=datetime.UTC))
     # 23:30 UTC is still 27 November in London (GMT).
-    assert _rag_in_sql(milestone, selectors.today_for(world.researcher)) == Rag.AMBER
+    assert _rag_in_sql(milestone, today_for(world.researcher)) == Rag.AMBER
     time_machine.move_to(datetime.datetime(2026, 11, 28, 0, 30, tzinfo=datetime.UTC))
-    assert _rag_in_sql(milestone, selectors.today_for(world.researcher)) == Rag.RED
+    assert _rag_in_sql(milestone, today_for(world.researcher)) == Rag.RED
 
 
 def test_today_follows_the_persons_time_zone(world, time_machine):
     """At 20:00 UTC it is already tomorrow in Sydney."""
     time_machine.move_to(datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC))
-    assert selectors.today_for(world.researcher) == TODAY
-    assert selectors.today_for(world.partner) == TODAY + DAY
+    assert today_for(world.researcher) == TODAY
+    assert today_for(world.partner) == TODAY + DAY
 
 
 def _project(world):
@@ -132,11 +133,11 @@ def test_dashboard_counts_due_soon_and_slippage(world, frozen_today):
 
 def test_members_see_their_projects_managers_their_programmes(world):
     """Members see their projects; managers see every project of their programmes and no other."""
-    assert set(selectors.project_list_visible_to(world.researcher)) == {world.project}
-    assert set(selectors.project_list_visible_to(world.manager)) == {world.project}
-    assert set(selectors.project_list_visible_to(world.other_manager)) == {world.other_project}
-    assert set(selectors.milestone_list_visible_to(world.researcher)) == {world.milestone}
-    assert set(selectors.programme_list_visible_to(world.partner)) == {world.programme}
+    assert set(access.projects_visible_to(world.researcher)) == {world.project}
+    assert set(access.projects_visible_to(world.manager)) == {world.project}
+    assert set(access.projects_visible_to(world.other_manager)) == {world.other_project}
+    assert set(access.milestones_visible_to(world.researcher)) == {world.milestone}
+    assert set(access.programmes_visible_to(world.partner)) == {world.programme}
 
 
 def test_a_non_member_sees_none_of_the_programme(world):
@@ -144,9 +145,9 @@ def test_a_non_member_sees_none_of_the_programme(world):
     nothing of the programme."""
     third = UserFactory(institute=InstituteFactory())
     for person in (world.outsider, third):
-        assert world.project not in selectors.project_list_visible_to(person)
-        assert world.milestone not in selectors.milestone_list_visible_to(person)
-        assert world.programme not in selectors.programme_list_visible_to(person)
+        assert world.project not in access.projects_visible_to(person)
+        assert world.milestone not in access.milestones_visible_to(person)
+        assert world.programme not in access.programmes_visible_to(person)
         assert selectors.calendar_milestones(user=person).filter(project=world.project).count() == 0
 
 
@@ -154,7 +155,7 @@ def test_inactive_people_see_nothing(world):
     """A deactivated person sees no milestones."""
     world.researcher.is_active = False
     world.researcher.save()
-    assert not selectors.milestone_list_visible_to(world.researcher).exists()
+    assert not access.milestones_visible_to(world.researcher).exists()
 
 
 # --- my work --------------------------------------------------------------------------

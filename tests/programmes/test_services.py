@@ -1,12 +1,10 @@
 import datetime
-import sys
-import types
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.access import user_is_programme_manager
 from accounts.models import Role
-from accounts.selectors import user_is_programme_manager
 from programmes import services
 from programmes.models import (
     MembershipRole,
@@ -335,121 +333,6 @@ def test_owner_cannot_move_their_own_due_date(world):
             due_date=datetime.date(2027, 1, 5),
             reason="I am busy",
         )
-
-
-# --- status transitions ---------------------------------------------------------------
-
-
-def test_owner_moves_planned_to_in_progress_to_done(world, frozen_today):
-    """The owner moves their milestone planned → in progress → done; the completion date is today
-    and history records who."""
-    milestone = services.milestone_set_status(
-        actor=world.researcher, milestone=world.milestone, status=MilestoneStatus.IN_PROGRESS
-    )
-    assert milestone.status == MilestoneStatus.IN_PROGRESS
-    milestone = services.milestone_complete(actor=world.researcher, milestone=milestone)
-    milestone.refresh_from_db()
-    assert milestone.status == MilestoneStatus.DONE
-    assert milestone.completed_on == TODAY
-    assert milestone.history.first().history_change_reason == (
-        "Status changed from In progress to Done"
-    )
-    assert milestone.history.first().history_user == world.researcher
-
-
-def test_a_member_who_does_not_own_it_cannot_change_its_status(world):
-    """A member who does not own a milestone cannot change its status."""
-    with pytest.raises(PermissionDenied):
-        services.milestone_set_status(
-            actor=world.partner, milestone=world.milestone, status=MilestoneStatus.DONE
-        )
-    world.milestone.refresh_from_db()
-    assert world.milestone.status == MilestoneStatus.PLANNED
-
-
-def test_owner_cannot_cancel_only_a_manager_can(world):
-    """Cancelling is for programme managers, not owners."""
-    with pytest.raises(PermissionDenied):
-        services.milestone_set_status(
-            actor=world.researcher, milestone=world.milestone, status=MilestoneStatus.CANCELLED
-        )
-    services.milestone_set_status(
-        actor=world.manager, milestone=world.milestone, status=MilestoneStatus.CANCELLED
-    )
-    world.milestone.refresh_from_db()
-    assert world.milestone.status == MilestoneStatus.CANCELLED
-
-
-def test_a_cancelled_milestone_cannot_be_marked_done(world):
-    """A cancelled milestone cannot go straight to done."""
-    services.milestone_set_status(
-        actor=world.manager, milestone=world.milestone, status=MilestoneStatus.CANCELLED
-    )
-    with pytest.raises(ValidationError) as caught:
-        services.milestone_set_status(
-            actor=world.manager, milestone=world.milestone, status=MilestoneStatus.DONE
-        )
-    assert "cannot be marked done" in caught.value.error_dict["status"][0].message
-
-
-def test_reopening_a_done_milestone_clears_its_completion_date(world, frozen_today):
-    """Reopening a done milestone clears its completion date."""
-    services.milestone_complete(actor=world.researcher, milestone=world.milestone)
-    services.milestone_set_status(
-        actor=world.manager, milestone=world.milestone, status=MilestoneStatus.IN_PROGRESS
-    )
-    world.milestone.refresh_from_db()
-    assert world.milestone.completed_on is None
-
-
-def test_a_former_member_who_still_owns_it_cannot_change_it(world):
-    """Ownership alone is not enough: the owner must still be on the project."""
-    ProjectMembership.objects.filter(user=world.researcher).delete()
-    with pytest.raises(PermissionDenied):
-        services.milestone_complete(actor=world.researcher, milestone=world.milestone)
-
-
-# --- the handover gate ----------------------------------------------------------------
-
-
-def test_gated_milestone_cannot_be_done_without_an_acknowledged_handover(world, monkeypatch):
-    """Until the handover app supplies milestone_gate_satisfied, the gate stays shut."""
-    monkeypatch.setitem(sys.modules, "handover.selectors", types.ModuleType("handover.selectors"))
-    world.milestone.requires_partner_handover = True
-    world.milestone.save()
-    with pytest.raises(ValidationError) as caught:
-        services.milestone_complete(actor=world.researcher, milestone=world.milestone)
-    assert "acknowledged handover from the partner institute" in str(caught.value)
-    world.milestone.refresh_from_db()
-    assert world.milestone.status == MilestoneStatus.PLANNED
-
-
-def test_gate_follows_the_handover_apps_answer(world, monkeypatch):
-    """When handover.selectors.milestone_gate_satisfied says yes, done is allowed."""
-    answers = {}
-    module = types.ModuleType("handover.selectors")
-
-    def milestone_gate_satisfied(*, milestone):
-        return answers.get(milestone.pk, False)
-
-    module.milestone_gate_satisfied = milestone_gate_satisfied
-    monkeypatch.setitem(sys.modules, "handover.selectors", module)
-    world.milestone.requires_partner_handover = True
-    world.milestone.save()
-    with pytest.raises(ValidationError):
-        services.milestone_complete(actor=world.manager, milestone=world.milestone)
-    answers[world.milestone.pk] = True
-    services.milestone_complete(actor=world.manager, milestone=world.milestone)
-    world.milestone.refresh_from_db()
-    assert world.milestone.status == MilestoneStatus.DONE
-
-
-def test_ungated_milestone_does_not_consult_the_handover_app(world, monkeypatch):
-    """A milestone without the gate is marked done whatever the handover app says."""
-    monkeypatch.setitem(sys.modules, "handover.selectors", types.ModuleType("handover.selectors"))
-    services.milestone_complete(actor=world.researcher, milestone=world.milestone)
-    world.milestone.refresh_from_db()
-    assert world.milestone.status == MilestoneStatus.DONE
 
 
 # --- calendar -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from notifications import services
+from notifications.services.queue import start_delivery
 
 
 class Command(BaseCommand):
@@ -30,4 +31,4 @@ class Command(BaseCommand):
                     break
             self.stdout.write(f"{total} reminder(s) delivered or queued for digests")
         elif not options["no_enqueue"]:
-            services._enqueue_now("deliver_reminders")
+            start_delivery()

@@ -1,0 +1,175 @@
+"""Who may see and act on exchange records. Decided here only.
+
+Applicants see their own applications; line managers those naming them once submitted;
+the programme's managers (see ``programmes.access``) the submitted applications in their
+programmes, and, for open applications, those to an institute of a programme they
+manage. A secondment is seen by its secondee, home manager, host supervisor and the
+programme's managers. Views, selectors, services, reminders and the handover app's
+links all ask here.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts import access as accounts_access
+from accounts.clock import today_for
+from accounts.models import Institute, User
+from programmes import access as programmes_access
+from programmes.models import Programme
+
+from .models import Application, ChecklistItem, Opportunity, Secondment
+
+# --- opportunities ---------------------------------------------------------------------
+
+
+def partner_institutes_of(user) -> QuerySet[Institute]:
+    """Institutes that share a programme with the person's own, other than their own:
+    where they may apply."""
+    if not accounts_access.is_active_person(user) or not user.institute_id:
+        return Institute.objects.none()
+    shared = Programme.institutes.through.objects.filter(
+        programme__institutes=user.institute_id
+    ).values("institute_id")
+    return Institute.objects.filter(pk__in=shared).exclude(pk=user.institute_id)
+
+
+def opportunities_open_to(user) -> QuerySet[Opportunity]:
+    """Open opportunities at a partner institute, still taking applications (closing on
+    or after the person's today)."""
+    if not accounts_access.is_active_person(user) or not user.institute_id:
+        return Opportunity.objects.none()
+    in_my_programme = Programme.institutes.through.objects.filter(
+        programme_id=OuterRef("programme_id"), institute_id=user.institute_id
+    )
+    return (
+        Opportunity.objects.filter(
+            status=Opportunity.Status.OPEN, closing_date__gte=today_for(user)
+        )
+        .exclude(host_institute_id=user.institute_id)
+        .filter(Exists(in_my_programme))
+        .select_related("host_institute", "programme")
+    )
+
+
+def opportunities_managed_by(user) -> QuerySet[Opportunity]:
+    """Every opportunity, drafts and closed ones too, in a programme the person manages."""
+    return Opportunity.objects.filter(
+        programme_id__in=programmes_access.managed_programme_ids(user)
+    )
+
+
+def opportunities_visible_to(user) -> QuerySet[Opportunity]:
+    """What a person may read: those open to them, and those they manage."""
+    if not accounts_access.is_active_person(user):
+        return Opportunity.objects.none()
+    return Opportunity.objects.filter(
+        Q(pk__in=opportunities_open_to(user).values("pk"))
+        | Q(pk__in=opportunities_managed_by(user).values("pk"))
+    ).select_related("host_institute", "programme")
+
+
+# --- applications ----------------------------------------------------------------------
+
+
+def _managed_institute_ids(user):
+    """Institutes in any programme the person manages (for open applications)."""
+    return Programme.institutes.through.objects.filter(
+        programme_id__in=programmes_access.managed_programme_ids(user)
+    ).values("institute_id")
+
+
+def applications_managed_by(user) -> QuerySet[Application]:
+    """Submitted applications in the pipeline of the person's programmes."""
+    if not accounts_access.is_active_person(user):
+        return Application.objects.none()
+    in_programme = Q(programme_id__in=programmes_access.managed_programme_ids(user))
+    open_to_institute = Q(
+        programme__isnull=True, host_institute_id__in=_managed_institute_ids(user)
+    )
+    return Application.objects.filter(in_programme | open_to_institute, submitted_at__isnull=False)
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Applicants see their own; line managers those naming them once submitted;
+    programme managers the submitted applications in their programmes' pipeline."""
+    if not accounts_access.is_active_person(user):
+        return Application.objects.none()
+    return Application.objects.filter(
+        Q(applicant=user)
+        | Q(line_manager=user, submitted_at__isnull=False)
+        | Q(pk__in=applications_managed_by(user).values("pk"))
+    )
+
+
+def user_manages_application(*, user, application: Application) -> bool:
+    """A manager of the application's programme or, for an open application, of a
+    programme that includes the host institute."""
+    if application.programme_id:
+        return programmes_access.user_manages_programme(user=user, programme=application.programme)
+    return Programme.objects.filter(
+        pk__in=programmes_access.managed_programme_ids(user),
+        institutes=application.host_institute_id,
+    ).exists()
+
+
+def application_managers(application: Application) -> QuerySet[User]:
+    """The people who manage ``application`` by name (as ``user_manages_application``)."""
+    if application.programme_id:
+        return application.programme.managers.all()
+    return User.objects.filter(
+        managed_programmes__institutes=application.host_institute_id
+    ).distinct()
+
+
+def can_decide_as_host(*, user, application: Application) -> bool:
+    """Accept, or return or decline once endorsed: a manager at the host institute."""
+    return user_manages_application(user=user, application=application) and (
+        user.is_superuser or user.institute_id == application.host_institute_id
+    )
+
+
+def is_line_manager(*, user, application: Application) -> bool:
+    """The named line manager (never the applicant) endorses, returns or declines it."""
+    return user.pk == application.line_manager_id and user.pk != application.applicant_id
+
+
+# --- secondments -----------------------------------------------------------------------
+
+
+def _party(user) -> Q:
+    return Q(secondee=user) | Q(home_manager=user) | Q(host_supervisor=user)
+
+
+def secondments_visible_to(user) -> QuerySet[Secondment]:
+    """The secondee, home manager, host supervisor and the programme's managers."""
+    if not accounts_access.is_active_person(user):
+        return Secondment.objects.none()
+    return Secondment.objects.filter(
+        _party(user) | Q(programme_id__in=programmes_access.managed_programme_ids(user))
+    )
+
+
+def is_secondment_party(*, user, secondment: Secondment) -> bool:
+    return user.pk in {
+        secondment.secondee_id,
+        secondment.home_manager_id,
+        secondment.host_supervisor_id,
+    }
+
+
+def can_manage_secondment(*, user, secondment: Secondment) -> bool:
+    """Parties other than the secondee, and the programme's managers."""
+    return user.pk in {secondment.home_manager_id, secondment.host_supervisor_id} or (
+        programmes_access.user_manages_programme(user=user, programme=secondment.programme)
+    )
+
+
+def can_work_on_checklist(*, user, secondment: Secondment) -> bool:
+    """Every party, and the programme's managers."""
+    return is_secondment_party(
+        user=user, secondment=secondment
+    ) or programmes_access.user_manages_programme(user=user, programme=secondment.programme)
+
+
+def checklist_items_visible_to(user) -> QuerySet[ChecklistItem]:
+    """Checklist items of the secondments the person sees."""
+    return ChecklistItem.objects.filter(secondment__in=secondments_visible_to(user).values("pk"))

@@ -1,0 +1,52 @@
+"""Staff exchange: opportunities, applications, secondments and their checklists.
+
+Dates that reminders query set-based (application waiting time, checklist due dates,
+clearance and visa expiry, secondment start and end) are real, indexed columns.
+"""
+
+from .applications import Application, ApplicationEvent
+from .checklists import (
+    ChecklistEvidence,
+    ChecklistItem,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    DueAnchor,
+    ItemKind,
+    Party,
+    SigningMethod,
+    VisaRoute,
+)
+from .common import ClearanceLevel, Direction, cv_upload_to, evidence_upload_to
+from .opportunities import Opportunity
+from .secondments import (
+    MidpointReview,
+    RatingChoice,
+    ReturnReport,
+    Secondment,
+    SecondmentDateChange,
+)
+
+__all__ = [
+    "Application",
+    "ApplicationEvent",
+    "ChecklistEvidence",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistTemplateItem",
+    "ClearanceLevel",
+    "Direction",
+    "DueAnchor",
+    "ItemKind",
+    "MidpointReview",
+    "Opportunity",
+    "Party",
+    "RatingChoice",
+    "ReturnReport",
+    "Secondment",
+    "SecondmentDateChange",
+    "SigningMethod",
+    "VisaRoute",
+    # Named by the initial migration's upload_to.
+    "cv_upload_to",
+    "evidence_upload_to",
+]

@@ -1,0 +1,100 @@
+"""Who may see and act on documents and handovers. Decided here only.
+
+A document is visible to its owner institute's staff and to recipients of a delivered
+handover that contains it, in both cases only if its releasability caveat admits the
+person (``markings``). A handover is visible to its sender and, once sent, to its
+recipients. Views, selectors, services, reminders and the manifest all ask here, so
+everyone else gets a 404.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts import access as accounts_access
+
+from . import markings
+from .models import Document, DocumentVersion, Handover, HandoverItem, HandoverStatus
+
+# A withdrawn handover no longer gives its recipients access to what was in it.
+DELIVERED = [HandoverStatus.SENT, HandoverStatus.ACKNOWLEDGED, HandoverStatus.QUERIED]
+
+
+def _releasabilities(user) -> list[str]:
+    institute = user.institute if user.institute_id else None
+    return markings.releasabilities_for(
+        nationality=user.nationality or "",
+        institute_country=institute.country if institute else "",
+    )
+
+
+def _delivered_items(user) -> QuerySet[HandoverItem]:
+    return HandoverItem.objects.filter(handover__recipients=user, handover__status__in=DELIVERED)
+
+
+def versions_visible_to(user) -> QuerySet[DocumentVersion]:
+    if not accounts_access.is_active_person(user):
+        return DocumentVersion.objects.none()
+    reach = Q(pk__in=_delivered_items(user).values("version_id"))
+    if user.institute_id:
+        reach |= Q(document__owner_institute_id=user.institute_id)
+    return DocumentVersion.objects.filter(reach, document__releasability__in=_releasabilities(user))
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    if not accounts_access.is_active_person(user):
+        return Document.objects.none()
+    reach = Q(pk__in=_delivered_items(user).values("version__document_id"))
+    if user.institute_id:
+        reach |= Q(owner_institute_id=user.institute_id)
+    return Document.objects.filter(reach, releasability__in=_releasabilities(user))
+
+
+def can_open_document(user, document) -> bool:
+    """The document's releasability caveat admits the person (see ``markings``)."""
+    return markings.user_may_access(user, document)
+
+
+def is_document_owner(*, user, document: Document) -> bool:
+    """Staff of the owning institute manage its versions and read its access log."""
+    return bool(user.institute_id) and document.owner_institute_id == user.institute_id
+
+
+def handovers_visible_to(user) -> QuerySet[Handover]:
+    if not accounts_access.is_active_person(user):
+        return Handover.objects.none()
+    received = Handover.recipients.through.objects.filter(user_id=user.pk).values("handover_id")
+    return Handover.objects.filter(
+        Q(sender_id=user.pk) | (Q(pk__in=received) & ~Q(status=HandoverStatus.DRAFT))
+    )
+
+
+def handovers_delivered_to(user) -> QuerySet[Handover]:
+    """Handovers sent to the person and not withdrawn: what they hold documents through."""
+    return Handover.objects.filter(recipients=user, status__in=DELIVERED)
+
+
+def is_handover_recipient(*, user, handover: Handover) -> bool:
+    """Uses the prefetched recipients where the page has them."""
+    return any(person.pk == user.pk for person in handover.recipients.all())
+
+
+def is_handover_sender(*, user, handover: Handover) -> bool:
+    return handover.sender_id == user.pk
+
+
+def handover_actions_for(*, user, handover: Handover) -> set[str]:
+    """What the page offers this person; the services check again on submit."""
+    status = handover.status
+    actions = set()
+    if is_handover_sender(user=user, handover=handover):
+        if status == HandoverStatus.DRAFT:
+            actions.add("send")
+        if status not in {HandoverStatus.ACKNOWLEDGED, HandoverStatus.WITHDRAWN}:
+            actions.add("withdraw")
+    if is_handover_recipient(user=user, handover=handover):
+        if status in {HandoverStatus.SENT, HandoverStatus.QUERIED}:
+            actions.add("respond")
+        if status == HandoverStatus.SENT:
+            actions.add("query")
+    if status != HandoverStatus.WITHDRAWN:
+        actions.add("download")
+    return actions

@@ -1,0 +1,30 @@
+"""Writes for documents and handovers. Each checks who may act (access.py) and says
+why when it refuses."""
+
+from .documents import (
+    access_record,
+    document_upload,
+    document_version_add,
+    version_download,
+)
+from .handovers import (
+    handover_acknowledge,
+    handover_item_download,
+    handover_prepare,
+    handover_query,
+    handover_send,
+    handover_withdraw,
+)
+
+__all__ = [
+    "access_record",
+    "document_upload",
+    "document_version_add",
+    "handover_acknowledge",
+    "handover_item_download",
+    "handover_prepare",
+    "handover_query",
+    "handover_send",
+    "handover_withdraw",
+    "version_download",
+]

@@ -1,0 +1,36 @@
+"""Form plumbing every app's pages share: GOV.UK rendering and a service's refusals."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Renders every form and field with GOV.UK Design System markup."""
+
+    form_template_name = "portal/govuk/form.html"
+    field_template_name = "portal/govuk/field.html"
+
+
+class DateInput(forms.DateInput):
+    """A browser date field, in the ISO format it reads and writes."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's refusal next to the field it names, or at the top of the form.
+
+    ``aliases`` maps a model field named by the service to the form field showing it.
+    """
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            field = (aliases or {}).get(field, field)
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

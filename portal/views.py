@@ -1,0 +1,39 @@
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts import access as accounts_access
+from accounts.selectors import user_role_labels
+
+from . import my_work
+from .health import service_status
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("account_login"))
+    user = request.user
+    context = {
+        "roles": user_role_labels(user),
+        "has_mfa": accounts_access.user_has_mfa(user),
+        "requires_mfa": accounts_access.user_requires_mfa(user),
+        "sections": my_work.sections_for(user),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    healthy, body = service_status()
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
