@@ -1,15 +1,16 @@
+import sys
 from importlib import import_module
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import health, outage
 from .forms import ProfileForm
-from .health import service_status
 from .selectors import user_has_mfa, user_requires_mfa, user_role_labels
 
 # Apps that contribute to "My work": each may define selectors.my_work_items(user).
@@ -59,8 +60,13 @@ def profile(request):
 @require_GET
 @never_cache
 def healthz(request):
-    healthy, body = service_status()
-    return JsonResponse(body, status=200 if healthy else 503)
+    return health.health_response(request, *health.service_status())
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    return health.health_response(request, *health.web_status())
 
 
 def page_not_found(request, exception=None):
@@ -68,4 +74,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still the current one.
+    if outage.is_database_outage(sys.exception()):
+        return outage.service_unavailable(request)
     return render(request, "500.html", status=500)
