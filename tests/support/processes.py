@@ -72,15 +72,18 @@ class Service:
         self._signal_group(signal.SIGKILL)
         self.proc.wait(10)
 
-    def stop(self, timeout: float = 20) -> None:
+    def terminate(self) -> None:
+        """Ask the process group to shut down (SIGTERM), without waiting."""
         if self.alive:
             self._signal_group(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        # Whatever the leader left behind (a pool child, a gunicorn worker) goes too.
+
+    def stop(self, timeout: float = 20) -> None:
+        self.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout)
+        # Whatever is left (a slow leader, a pool child, a gunicorn worker) goes now.
         self._signal_group(signal.SIGKILL)
+        self.proc.wait(10)
 
 
 def celery_worker(env: dict, log: Path, *, concurrency: int = 2) -> Service:
@@ -114,6 +117,7 @@ def gunicorn(env: dict, log: Path, port: int, *, workers: int = 2) -> Service:
             sys.executable, "-m", "gunicorn", "config.wsgi",
             f"--bind=127.0.0.1:{port}", f"--workers={workers}", "--timeout=30",
             "--graceful-timeout=5", "--access-logfile=-",
+            "--access-logformat=%(p)s %(h)s \"%(r)s\" %(s)s %(b)s %(M)sms",
         ],
         env=env,
         log=log,
