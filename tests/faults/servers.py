@@ -277,7 +277,7 @@ class S3Server:
             ),
         }
 
-    def keys(self) -> list[str]:
+    def object_names(self) -> list[str]:
         listing = self.client().list_objects_v2(Bucket=self.bucket)
         return sorted(item["Key"] for item in listing.get("Contents", []))
 
