@@ -147,12 +147,15 @@ class Deployment:
             timeout=timeout,
         )
 
-    def scenario(self, name: str, **kwargs) -> dict:
-        """Build data inside the deployment (tests/faults/scenario.py); its JSON result."""
+    def scenario(self, name: str, *, using: dict | None = None, **kwargs) -> dict:
+        """Build data inside the deployment (tests/faults/scenario.py); its JSON result.
+
+        ``using`` overrides environment variables, to act on another database or storage.
+        """
         result = subprocess.run(
             [sys.executable, "-m", "tests.faults.scenario", name, json.dumps(kwargs)],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **(using or {})},
             capture_output=True,
             text=True,
             timeout=90,
@@ -160,8 +163,10 @@ class Deployment:
         assert result.returncode == 0, result.stdout + result.stderr
         return json.loads(result.stdout.strip().splitlines()[-1])
 
-    def query(self, sql: str, params=None) -> list[tuple]:
-        with psycopg.connect(self.env["DATABASE_URL"], autocommit=True, connect_timeout=5) as c:
+    def query(self, sql: str, params=None, *, using: dict | None = None) -> list[tuple]:
+        """Rows from the deployment's database (or the one ``using`` names)."""
+        url = (using or {}).get("DATABASE_URL", self.env["DATABASE_URL"])
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as c:
             cursor = c.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
