@@ -24,6 +24,18 @@ TEST_LIMIT_SECONDS = 120
 TEMPLATE = "portal_template"
 
 
+def manage(env: dict, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(autouse=True)
 def _bounded():
     """Fail a fault test that runs past its limit instead of letting it hang CI."""
@@ -48,15 +60,7 @@ def static_root(tmp_path_factory):
         static_root=folder,
         media_root=folder / "unused",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    manage(env, "collectstatic", "--noinput", "-v0")
     return folder
 
 
@@ -76,15 +80,7 @@ def pg_cluster(static_root):
             static_root=static_root,
             media_root=cluster.root / "unused",
         )
-        migrated = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        manage(env, "migrate", "--noinput", "-v0")
         yield cluster
     finally:
         cluster.destroy()

@@ -137,6 +137,12 @@ class Deployment:
             assert service.alive, f"{name} exited:\n{service.output()[-3000:]}"
         self._pending.clear()
 
+    def single_host(self) -> tuple[Web, Service, Service]:
+        """One web host, one worker and one beat scanning every two seconds, all ready."""
+        web, worker, beat = self.web(), self.worker(), self.beat(every=2)
+        self.ready()
+        return web, worker, beat
+
     def manage(self, *args: str, timeout: float = 90, **env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "manage.py", *args],

@@ -84,10 +84,7 @@ def test_postgresql_restart_gives_a_clear_503_and_the_portal_recovers_by_itself(
     deployment.env["EMAIL_URL"] = mail_to()
     made = deployment.scenario("people", notices=300)
     sender, notice_ids = made["sender"]["email"], made["notices"]
-    web = deployment.web()
-    worker = deployment.worker()
-    beat = deployment.beat(every=2)
-    deployment.ready()
+    web, worker, beat = deployment.single_host()
     browser = Browser(web.url)
     browser.sign_in(sender, made["password"])
 

@@ -27,10 +27,7 @@ def test_redis_outage_keeps_pages_working_and_delivers_what_fell_due_once(
     deployment.env["EMAIL_URL"] = mail_to()
     made = deployment.scenario("people", draft=True)
     sender, recipient = made["sender"]["email"], made["recipient"]["email"]
-    web = deployment.web()
-    worker = deployment.worker()
-    beat = deployment.beat(every=2)
-    deployment.ready()
+    web, worker, beat = deployment.single_host()
     browser = Browser(web.url)
     browser.sign_in(sender, made["password"])
     assert health(web.url)[0] == 200
