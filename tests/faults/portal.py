@@ -185,18 +185,23 @@ class Deployment:
             service.stop(timeout=max(0.1, deadline - time.monotonic()))
 
 
+def _direct() -> requests.Session:
+    """An HTTP client that never goes through a proxy named in the environment."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 def _answers(url: str) -> bool:
     try:
-        return requests.get(url, timeout=2).status_code in (200, 503)
+        return _direct().get(url, timeout=2).status_code in (200, 503)
     except requests.RequestException:
         return False
 
 
 def health(url: str, path: str = "/healthz", **headers: str) -> tuple[int, dict]:
     """Ask a web host for its health as the load balancer or monitoring would (no proxy)."""
-    session = requests.Session()
-    session.trust_env = False
-    response = session.get(url + path, headers=headers, timeout=10, allow_redirects=False)
+    response = _direct().get(url + path, headers=headers, timeout=10, allow_redirects=False)
     return response.status_code, response.json()
 
 
@@ -210,8 +215,7 @@ class Browser:
     def __init__(self, base_url: str, cookies: dict[str, str] | None = None):
         self.base_url = base_url
         self.cookies = cookies if cookies is not None else {}
-        self.http = requests.Session()
-        self.http.trust_env = False  # loopback only, never through a proxy from the env
+        self.http = _direct()
 
     def at(self, base_url: str) -> Browser:
         """The same browser (same cookies) sent to another web host."""
