@@ -1,10 +1,13 @@
 """allauth adapter: signup only for institute domains, and new users affiliated by domain."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.stages import AuthenticateStage
 from django import forms
 from django.conf import settings
 
 from .selectors import institute_for_email
+from .sso.messages import signup_refused_message, validate_password_allowed
+from .sso.mfa import idp_mfa_remember
 
 UNKNOWN_DOMAIN_MESSAGE = (
     "You can only create an account with an email address from a partner institute. "
@@ -20,9 +23,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
-        user.institute = institute_for_email(email=user.email)
-        if user.institute and not user.time_zone:
-            user.time_zone = user.institute.time_zone
+        user_affiliate_by_email(user)
         if commit:
             user.save()
         return user
@@ -30,7 +31,29 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
 
+    def get_login_stages(self) -> list[str]:
+        # The MFA step that knows when the institute's identity provider already did MFA.
+        allauth_stage = f"{AuthenticateStage.__module__}.{AuthenticateStage.__name__}"
+        return [
+            "accounts.sso.stages.AuthenticateStage" if stage == allauth_stage else stage
+            for stage in super().get_login_stages()
+        ]
+
+    def post_login(self, request, user, **kwargs):
+        idp_mfa_remember(
+            request, user=user, sociallogin=(kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        )
+        return super().post_login(request, user, **kwargs)
+
+
+def user_affiliate_by_email(user) -> None:
+    """A new account joins the institute whose domain its address is at."""
+    user.institute = institute_for_email(email=user.email)
+    if user.institute and not user.time_zone:
+        user.time_zone = user.institute.time_zone
+
 
 def validate_signup_email(email: str) -> None:
     if institute_for_email(email=email) is None:
         raise forms.ValidationError(UNKNOWN_DOMAIN_MESSAGE, code="unknown_domain")
+    validate_password_allowed(email, signup_refused_message)

@@ -70,3 +70,7 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.is_superuser or not request.user.institute_id:
             return qs if request.user.is_superuser else qs.none()
         return qs.filter(institute_id=request.user.institute_id)
+
+
+# Single sign-on's admin lives with the rest of single sign-on.
+from .sso import admin as sso_admin  # noqa: E402, F401

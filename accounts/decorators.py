@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from .middleware import redirect_to_mfa_setup
-from .selectors import user_has_mfa, user_is_programme_manager, user_requires_mfa
+from .selectors import request_has_mfa, user_is_programme_manager, user_requires_mfa
 
 
 def mfa_enforced(view_func):
@@ -13,7 +13,7 @@ def mfa_enforced(view_func):
     @login_required
     @wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        if user_requires_mfa(request.user) and not user_has_mfa(request.user):
+        if user_requires_mfa(request.user) and not request_has_mfa(request):
             return redirect_to_mfa_setup(request)
         return view_func(request, *args, **kwargs)
 
@@ -28,7 +28,7 @@ def manager_required(view_func):
     def wrapper(request, *args, **kwargs):
         if not user_is_programme_manager(request.user):
             raise Http404
-        if not user_has_mfa(request.user):
+        if not request_has_mfa(request):
             return redirect_to_mfa_setup(request)
         return view_func(request, *args, **kwargs)
 

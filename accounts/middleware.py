@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import user_has_mfa, user_requires_mfa
+from .selectors import request_has_mfa, user_requires_mfa
 
 MFA_SETUP_MESSAGE = (
     "Managers and administrators must turn on two-factor authentication before they can "
@@ -31,7 +31,7 @@ class ManagerMFAMiddleware:
             request.path.startswith(admin_prefix)
             and request.user.is_authenticated
             and user_requires_mfa(request.user)
-            and not user_has_mfa(request.user)
+            and not request_has_mfa(request)
         ):
             return redirect_to_mfa_setup(request)
         return self.get_response(request)

@@ -143,3 +143,46 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.institute_id:
             return self.institute.time_zone
         return "UTC"
+
+
+class SingleSignOn(models.Model):
+    """Links an identity provider from the environment to an institute and its domains.
+
+    The provider's issuer, client id and secret live in the environment only (``SSO_*``,
+    see docs/sso.md): this record says which institute it signs in, for which of the
+    institute's email domains, and whether those people may still use a password.
+    """
+
+    institute = models.OneToOneField(
+        Institute, on_delete=models.CASCADE, related_name="single_sign_on"
+    )
+    provider_id = models.CharField(
+        "identity provider",
+        max_length=30,
+        unique=True,
+        help_text="One of the providers set up in the environment (SSO_PROVIDERS).",
+    )
+    domains = models.ManyToManyField(
+        InstituteDomain,
+        related_name="single_sign_ons",
+        help_text="The institute's email domains whose people sign in through this provider.",
+    )
+    is_enabled = models.BooleanField(
+        "offer single sign-on",
+        default=True,
+        help_text="Untick to stop offering this provider without losing its settings.",
+    )
+    password_sign_in = models.BooleanField(
+        "allow password sign-in",
+        default=True,
+        help_text="Untick to refuse password sign-in, password reset and password sign-up "
+        "for these domains: people then sign in through the identity provider only.",
+    )
+
+    class Meta:
+        verbose_name = "single sign-on"
+        verbose_name_plural = "single sign-on"
+        ordering = ["institute__name"]
+
+    def __str__(self) -> str:
+        return f"{self.institute.name} through {self.provider_id}"

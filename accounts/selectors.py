@@ -3,6 +3,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 
 from .models import Institute, InstituteDomain, Role, User
+from .sso.mfa import idp_mfa_done
 
 
 def institute_for_email(*, email: str) -> Institute | None:
@@ -50,6 +51,12 @@ def user_has_mfa(user: User) -> bool:
         cached = user.is_authenticated and is_mfa_enabled(user)
         user._portal_has_mfa = cached
     return cached
+
+
+def request_has_mfa(request) -> bool:
+    """MFA for this signed-in person: turned on in the portal, or done at their
+    institute's identity provider when they signed in (accounts/sso/mfa.py)."""
+    return user_has_mfa(request.user) or idp_mfa_done(request)
 
 
 def user_role_labels(user: User) -> list[str]:

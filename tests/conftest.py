@@ -1,5 +1,6 @@
 """Shared fixtures: people and institutes, real-service guards, and a real browser."""
 
+import datetime
 import os
 import shutil
 import socket
@@ -7,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
@@ -111,6 +113,22 @@ def au_user(au_institute):
 
 
 # --- a real browser -------------------------------------------------------------------
+
+# Browser journeys run at a fixed instant, frozen before any data is built: 20:00 in
+# London, already 07:00 the next day in Canberra. Only this process's clock is moved (the
+# live server runs in it); the browser keeps the real one, which only matters to cookies,
+# and Django's cookies carry Max-Age, which browsers prefer to the Expires date.
+BROWSER_NOW = datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _browser_clock(request):
+    node = request.node
+    if node.get_closest_marker("browser") is None or node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(BROWSER_NOW):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,10 @@
 """Links to projects, milestones and secondments, and the milestone handover gate."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,22 @@ from programmes.models import Milestone, Programme, Project, ProjectMembership
 from .factories import make_document, people
 
 pytestmark = pytest.mark.django_db
+
+# 20:00 in London is already 07:00 the next day in Canberra: the sender's "today" and
+# UTC's differ, as they do for half of every day.
+NOW = datetime.datetime(2026, 11, 27, 20, 0, tzinfo=datetime.UTC)
+
+
+def today_for(person) -> datetime.date:
+    """The date in the person's own time zone, as the handover services reckon it."""
+    return timezone.localdate(timezone=ZoneInfo(person.effective_time_zone))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Every test here runs at NOW, frozen before any data is built."""
+    with time_machine.travel(NOW):
+        yield
 
 
 @pytest.fixture
@@ -95,7 +113,7 @@ def prepare(world, sender=None, recipients=None, **links):
         receiving_institute=recipients[0].institute,
         recipients=recipients,
         versions=[world["document"].versions.get()],
-        acknowledge_by=timezone.localdate() + datetime.timedelta(days=7),
+        acknowledge_by=today_for(sender) + datetime.timedelta(days=7),
         **links,
     )
 
@@ -176,7 +194,7 @@ def test_milestone_gate_ignores_a_handover_in_the_wrong_direction(world):
         receiving_institute=world["uk"],
         recipients=[world["uk_sender"]],
         versions=[au_doc.versions.get()],
-        acknowledge_by=timezone.localdate(),
+        acknowledge_by=today_for(world["au_recipient"]),
         milestone=milestone,
     )
     services.handover_send(handover=wrong_way, user=world["au_recipient"])
@@ -205,7 +223,9 @@ def test_the_prepare_page_offers_only_visible_links_and_shows_them(client, world
             "receiving_institute": world["au"].pk,
             "recipients": [world["au_recipient"].pk],
             "versions": [world["document"].versions.get().pk],
-            "acknowledge_by": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "acknowledge_by": (
+                today_for(world["uk_sender"]) + datetime.timedelta(days=3)
+            ).isoformat(),
             "milestone": world["milestone"].pk,
             "secondment": world["secondment"].pk,
         },
@@ -221,7 +241,9 @@ def test_the_prepare_page_offers_only_visible_links_and_shows_them(client, world
             "receiving_institute": world["au"].pk,
             "recipients": [world["au_recipient"].pk],
             "versions": [world["document"].versions.get().pk],
-            "acknowledge_by": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "acknowledge_by": (
+                today_for(world["uk_sender"]) + datetime.timedelta(days=3)
+            ).isoformat(),
             "milestone": world["hidden_milestone"].pk,
         },
     )

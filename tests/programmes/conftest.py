@@ -21,14 +21,15 @@ TODAY = datetime.date(2026, 11, 27)
 
 @pytest.fixture
 def frozen_today():
-    """Freeze the clock at noon UTC on TODAY (mid-afternoon in London, night in Canberra
-    is the next day, so tests use London-based people for date arithmetic)."""
+    """Freeze the clock at noon UTC on TODAY (noon in London, 23:00 the same day in
+    Canberra), so both institutes' people share TODAY. ``world`` asks for it, so the clock
+    is frozen before any row is built and every history row is stamped on TODAY."""
     with time_machine.travel(datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)):
         yield TODAY
 
 
 @pytest.fixture
-def world(uk_institute, au_institute):
+def world(frozen_today, uk_institute, au_institute):
     programme = ProgrammeFactory(institutes=[uk_institute, au_institute])
     manager = programme_manager(institute=uk_institute, programme=programme)
     project = ProjectFactory(

@@ -1,0 +1,1 @@
+"""Single sign-on with each institute's OpenID Connect provider (docs/sso.md)."""
