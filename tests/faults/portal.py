@@ -42,7 +42,7 @@ _NOT_INHERITED = {
     "DJANGO_SETTINGS_MODULE", "TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "DATABASE_URL",
     "REDIS_URL", "REDIS_CACHE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "STORAGE_BACKEND",
     "STORAGE_OPTIONS", "MEDIA_ROOT", "SITE_URL", "HEALTHZ_TOKEN", "SECRET_KEY",
-    "SECRET_KEY_FALLBACKS", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CONN_MAX_AGE",
+    "SECRET_KEY_FALLBACKS", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "CONN_MAX_AGE", "VAR_DIR",
 }  # fmt: skip
 
 
@@ -59,6 +59,7 @@ def portal_env(
             "REDIS_URL": redis_url,
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(media_root),
+            "VAR_DIR": str(media_root.parent / "var"),
             "SITE_URL": "https://portal.example.org",
             "EMAIL_URL": "consolemail://",
             "HEALTHZ_TOKEN": HEALTHZ_TOKEN,
