@@ -40,6 +40,9 @@ if not SECRET_KEY:
             "SECRET_KEY in the environment; set DEBUG=true for local development."
         )
     SECRET_KEY = _DEV_SECRET
+# Earlier keys, still accepted for signatures (sessions, password reset links) while a new
+# SECRET_KEY takes over; docs/operations.md gives the rotation steps.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -148,9 +151,10 @@ if REDIS_URL and not REDIS_CACHE_URL:
     _broker_db = int(_parts.path.strip("/") or 0)
     REDIS_CACHE_URL = urlunsplit(_parts._replace(path=f"/{_broker_db + 1}"))
 if REDIS_URL:
+    # Falls back to process memory while Redis is unreachable, so pages keep working.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FailsafeRedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -205,7 +209,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(minute="*/15"),
     },
+    "accounts-orphaned-files": {
+        "task": "portal.tasks.orphaned_files_sweep",
+        "schedule": crontab(minute=41, hour=4, day_of_week="sun"),
+    },
 }
+# The weekly sweep reports files in storage that no record points to; it deletes them
+# (once older than the grace period) only when ORPHANED_FILES_DELETE is on.
+ORPHANED_FILES_DELETE = env.bool("ORPHANED_FILES_DELETE", default=False)
+ORPHANED_FILES_GRACE_HOURS = env.int("ORPHANED_FILES_GRACE_HOURS", default=24)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -286,6 +298,11 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Load balancers and monitoring check the web process directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# /healthz and /readyz name the failing services only to loopback callers that did not come
+# through a proxy, and to callers presenting this token (Authorization: Bearer ...).
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -309,7 +326,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal.fields import StoredFileNameField
+
 from . import markings
 from .markings import Marking
 
@@ -67,7 +69,7 @@ class DocumentVersion(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    file = models.CharField(
+    file = StoredFileNameField(
         "stored file name", max_length=255, help_text="Name in the configured file storage."
     )
     original_name = models.CharField(max_length=255)

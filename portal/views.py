@@ -1,4 +1,6 @@
-from django.http import HttpResponseRedirect, JsonResponse
+import sys
+
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -7,8 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts import access as accounts_access
 from accounts.selectors import user_role_labels
 
-from . import my_work
-from .health import service_status
+from . import health, my_work, outage
 
 
 def home(request):
@@ -27,8 +28,13 @@ def home(request):
 @require_GET
 @never_cache
 def healthz(request):
-    healthy, body = service_status()
-    return JsonResponse(body, status=200 if healthy else 503)
+    return health.health_response(request, *health.service_status())
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    return health.health_response(request, *health.web_status())
 
 
 def page_not_found(request, exception=None):
@@ -36,4 +42,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception, so it is still the current one.
+    if outage.is_database_outage(sys.exception()):
+        return outage.service_unavailable(request)
     return render(request, "500.html", status=500)

@@ -4,19 +4,13 @@ The worker runs as a subprocess against the pytest database (committed data, so
 ``transaction=True``); the SMTP server is aiosmtpd inside this test process.
 """
 
-import asyncio
 import os
-import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from email import message_from_bytes
-from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import connection
 
 from accounts.models import Role
@@ -25,46 +19,18 @@ from notifications import services
 from notifications.models import Reminder
 from notifications.services.queue import start_delivery
 from tests.factories import InstituteFactory, UserFactory
+from tests.support.processes import ROOT, celery_worker, wait_for
+from tests.support.smtp import Sink, smtp_server
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class Sink:
-    """Collects every message the worker sends; optionally slow, like a real relay."""
-
-    def __init__(self):
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.delay = 0.0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-    def recipients(self) -> list[str]:
-        with self.lock:
-            return [to for tos, _ in self.messages for to in tos]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def smtp_sink():
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.port = controller.port
-    yield sink
-    controller.stop()
+    with smtp_server(sink) as port:
+        sink.port = port
+        yield sink
 
 
 @pytest.fixture
@@ -78,7 +44,7 @@ def worker_env(redis_url, postgres, smtp_sink, tmp_path):
         "REDIS_URL": redis_url,
         "CELERY_BROKER_URL": redis_url,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
-        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.support.worker_settings",
         "DEBUG": "true",
         "SITE_URL": "https://portal.example.org",
         "PYTHONPATH": str(ROOT),
@@ -89,43 +55,12 @@ def worker_env(redis_url, postgres, smtp_sink, tmp_path):
     return env
 
 
-class Worker:
-    def __init__(self, env, log: Path, **extra):
-        self.log = log
-        self.proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "--pool=prefork", "--concurrency=2", "--loglevel=INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-                f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h",
-            ],
-            cwd=ROOT,
-            env={**env, **extra},
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def kill(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 @pytest.fixture
 def start_worker(worker_env, tmp_path):
     workers = []
 
-    def start(**extra) -> Worker:
-        worker = Worker(worker_env, tmp_path / "worker.log", **extra)
+    def start(**extra):
+        worker = celery_worker({**worker_env, **extra}, tmp_path / "worker.log")
         workers.append(worker)
         return worker
 
@@ -142,16 +77,6 @@ def managers_without_mfa(count: int) -> list[str]:
         ).email
         for i in range(count)
     ]
-
-
-def wait_for(condition, timeout: float, what: str, log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    detail = log.read_text()[-3000:] if log and log.exists() else ""
-    pytest.fail(f"timed out waiting for {what}\n{detail}")
 
 
 def sent_count() -> int:
