@@ -281,8 +281,8 @@ def _ical_checks(body: bytes, headers: dict, today: datetime.date, port: int, pa
     }
 
 
-def run_factor(args) -> dict:
-    """Measure every page on one factor's database (runs in its own process)."""
+def prepare(args) -> dict:
+    """Sessions, page paths and today's date for one factor's database (its own process)."""
     os.environ.update(production_env(args.database_url, args.secret_key))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -290,107 +290,115 @@ def run_factor(args) -> dict:
     django.setup()
     from django.utils import timezone
 
-    from bench.http_load import fetch, hammer
-    from bench.server import Server, peak_rss_mb, reset_peak_rss, rss_mb
-
     today = timezone.now().date()
     cookies, ids = _context(today)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=os.environ,
-        check=True,
+    return {
+        "today": today.isoformat(),
+        "cookies": cookies,
+        "paths": {page.key: _path(page, ids) for page in PAGES},
+    }
+
+
+@dataclass
+class Target:
+    """One factor's running server, and what its pages need."""
+
+    factor: float
+    url: str
+    server: object
+    port: int
+    today: datetime.date
+    cookies: dict
+    paths: dict
+
+
+def _memory_probe(target: Target, page: Page, headers: dict) -> dict:
+    """Peak resident memory one request adds to a fresh worker (after a small page)."""
+    from bench.http_load import hammer
+    from bench.server import peak_rss_mb, reset_peak_rss, rss_mb
+
+    server, port = target.server, target.port
+    server.restart_workers()
+    asyncio.run(
+        hammer("127.0.0.1", port, "/healthz", headers, concurrency=server.workers,
+               min_requests=4 * server.workers, max_requests=4 * server.workers,
+               min_seconds=0, max_seconds=30)
+    )  # fmt: skip
+    base = {pid: rss_mb(pid) for pid in server.worker_pids()}
+    for pid in base:
+        reset_peak_rss(pid)
+    single = asyncio.run(
+        hammer("127.0.0.1", port, target.paths[page.key], headers, concurrency=1,
+               min_requests=1, max_requests=1, min_seconds=0, max_seconds=600, timeout=600)
+    )  # fmt: skip
+    if set(server.worker_pids()) != set(base) or single.errors:
+        return {"memory_note": "the worker was replaced or the request failed"}
+    peaks = {pid: peak_rss_mb(pid) for pid in base}
+    return {
+        "base_rss_mb": max(base.values()),
+        "peak_rss_mb": max(peaks.values()),
+        "growth_mb": max(peaks[pid] - base[pid] for pid in base),
+    }
+
+
+def measure(target: Target, page: Page, args) -> dict:
+    """One page on one factor's server: memory (feeds, exports), then CPU under load."""
+    from bench.http_load import fetch, hammer
+
+    server, port, path = target.server, target.port, target.paths[page.key]
+    headers = {"X-Forwarded-Proto": "https", "Accept-Encoding": "identity"}
+    if page.role:
+        headers["Cookie"] = target.cookies[page.role]
+    memory = _memory_probe(target, page, headers) if page.memory else {}
+    # Warm up (compiled templates, connections, caches), then measure.
+    warm = asyncio.run(
+        hammer("127.0.0.1", port, path, headers, concurrency=2,
+               min_requests=args.warmup, max_requests=args.warmup,
+               min_seconds=0, max_seconds=args.max_seconds, timeout=args.timeout + 30)
+    )  # fmt: skip
+    # A request may wait behind (connections / workers) others: the client waits as long,
+    # so that a slow page is measured, not abandoned while the server still works on it.
+    queue = -(-args.concurrency // server.workers)
+    before = server.snapshot()
+    result = asyncio.run(
+        hammer("127.0.0.1", port, path, headers, concurrency=args.concurrency,
+               min_requests=args.min_requests, max_requests=args.max_requests,
+               min_seconds=args.seconds, max_seconds=args.max_seconds,
+               timeout=args.timeout * queue + 30)
+    )  # fmt: skip
+    used = server.used_since(before)
+    row = {
+        "key": page.key,
+        "label": page.label,
+        "kind": page.kind,
+        "role": page.role,
+        "path": path,
+        "requests": result.requests,
+        "errors": result.errors + warm.errors,
+        "statuses": result.statuses,
+        "rps": result.rps,
+        "p50_ms": result.p50_ms,
+        "p95_ms": result.percentile(0.95),
+        "max_ms": result.percentile(1.0),
+        "bytes_per_response": result.bytes / result.requests if result.requests else 0,
+        "streamed": result.chunked,
+        "cpu_workers_s": used.workers,
+        "cpu_db_s": used.backends,
+        "cpu_ms": 1000 * used.total / result.requests if result.requests else 0,
+        "db_share": used.backends / used.total if used.total else 0,
+        "processes_lost": used.lost,
+        **memory,
+    }
+    if page.key == "ical":
+        sample = asyncio.run(fetch("127.0.0.1", port, path, headers))
+        row["ical"] = _ical_checks(sample.body, sample.headers, target.today, port, path)
+    lost = f", {used.lost} processes lost: CPU undercounted" if used.lost else ""
+    print(
+        f"  {page.label:34} factor {target.factor:<4g} {row['cpu_ms']:9.1f} ms CPU/request "
+        f"({result.requests} requests, {row['errors']} errors{lost})",
+        flush=True,
     )
-    port = free_port()
-    server = Server(
-        port=port,
-        workers=args.workers,
-        env=dict(os.environ),
-        database_url=args.database_url,
-        timeout=args.timeout,
-    )
-    server.start()
-    rows = []
-    only = set(args.pages.split(",")) if args.pages else None
-    try:
-        for page in PAGES:
-            if only and page.key not in only and page.kind not in (BASELINE, CEILING):
-                continue
-            path = _path(page, ids)
-            headers = {"X-Forwarded-Proto": "https", "Accept-Encoding": "identity"}
-            if page.role:
-                headers["Cookie"] = cookies[page.role]
-            memory = {}
-            if page.memory:
-                # A fresh worker's memory, after it has served a small page, is the base.
-                server.restart_workers()
-                asyncio.run(
-                    hammer("127.0.0.1", port, "/healthz", headers, concurrency=args.workers,
-                           min_requests=4 * args.workers, max_requests=4 * args.workers,
-                           min_seconds=0, max_seconds=30)
-                )  # fmt: skip
-                base = {pid: rss_mb(pid) for pid in server.worker_pids()}
-                base_pids = set(base)
-                for pid in base:
-                    reset_peak_rss(pid)
-            # Warm up (compiled templates, connections, caches), then measure.
-            warm = asyncio.run(
-                hammer("127.0.0.1", port, path, headers, concurrency=2,
-                       min_requests=args.warmup, max_requests=args.warmup,
-                       min_seconds=0, max_seconds=args.max_seconds)
-            )  # fmt: skip
-            before = server.snapshot()
-            result = asyncio.run(
-                hammer("127.0.0.1", port, path, headers, concurrency=args.concurrency,
-                       min_requests=args.min_requests, max_requests=args.max_requests,
-                       min_seconds=args.seconds, max_seconds=args.max_seconds)
-            )  # fmt: skip
-            used = server.used_since(before)
-            if page.memory and set(server.worker_pids()) == base_pids:
-                peaks = {pid: peak_rss_mb(pid) for pid in base}
-                memory = {
-                    "base_rss_mb": max(base.values()),
-                    "peak_rss_mb": max(peaks.values()),
-                    "growth_mb": max(peaks[pid] - base[pid] for pid in base),
-                }
-            elif page.memory:
-                memory = {"memory_note": "a worker was replaced during the run"}
-            row = {
-                "key": page.key,
-                "label": page.label,
-                "kind": page.kind,
-                "role": page.role,
-                "path": path,
-                "requests": result.requests,
-                "errors": result.errors + warm.errors,
-                "statuses": result.statuses,
-                "rps": result.rps,
-                "p50_ms": result.p50_ms,
-                "p95_ms": result.percentile(0.95),
-                "max_ms": result.percentile(1.0),
-                "bytes_per_response": result.bytes / result.requests if result.requests else 0,
-                "streamed": result.chunked,
-                "cpu_workers_s": used.workers,
-                "cpu_db_s": used.backends,
-                "cpu_ms": 1000 * used.total / result.requests if result.requests else 0,
-                "db_share": used.backends / used.total if used.total else 0,
-                "processes_lost": used.lost,
-                **memory,
-            }
-            if page.key == "ical":
-                sample = asyncio.run(fetch("127.0.0.1", port, path, headers))
-                row["ical"] = _ical_checks(sample.body, sample.headers, today, port, path)
-            rows.append(row)
-            lost = f", {used.lost} processes lost: CPU undercounted" if used.lost else ""
-            print(
-                f"  {page.label:32} {row['cpu_ms']:8.1f} ms CPU/request "
-                f"({result.requests} requests, {row['errors']} errors{lost})",
-                flush=True,
-            )
-    finally:
-        server.stop()
-    return {"factor": args.factor, "database": datasets.database_name(args.database_url),
-            "today": today.isoformat(), "rows": rows}  # fmt: skip
+    return row
 
 
 # --- the whole run ----------------------------------------------------------------
@@ -522,46 +530,96 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reseed", action="store_true", help="seed afresh even if reusable")
     parser.add_argument("--drop", action="store_true", help="drop the databases afterwards")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results" / "load.json"))
-    # Internal: measure one factor in this process.
-    parser.add_argument("--run-factor", type=float, help=argparse.SUPPRESS)
+    # Internal: prepare one factor's sessions and paths in this process.
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--secret-key", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    if args.run_factor is not None:
-        args.factor = args.run_factor
-        Path(args.result).write_text(json.dumps(run_factor(args)))
+    if args.prepare:
+        Path(args.result).write_text(json.dumps(prepare(args)))
         return 0
 
     from bench.scale import DEFAULT_SEED
+    from bench.server import Server
 
     seed = DEFAULT_SEED if args.seed is None else args.seed
     base = datasets.base_database_url()
     factors = [float(f) for f in args.factors.split(",")]
     secret_key = secrets.token_urlsafe(50)
-    results, seeding, urls = [], {}, []
+    seeding, targets = {}, []
     started = time.perf_counter()
+    results_dir = Path(args.output).parent
+    results_dir.mkdir(parents=True, exist_ok=True)
     for factor in factors:
         url, seconds = datasets.ensure_dataset(base, factor, seed=seed, reseed=args.reseed)
-        urls.append(url)
         if seconds is not None:
             seeding[factor] = seconds
-        result_path = Path(args.output).with_suffix(f".{datasets.factor_slug(factor)}.json")
-        result_path.parent.mkdir(parents=True, exist_ok=True)
-        print(f"Factor {factor:g}: measuring", flush=True)
-        forwarded = [
-            f"--{name}={getattr(args, name.replace('-', '_'))}"
-            for name in ("concurrency", "workers", "seconds", "max-seconds", "min-requests",
-                         "max-requests", "warmup", "pages", "timeout")
-        ]  # fmt: skip
-        subprocess.run(
-            [sys.executable, "-m", "bench.load", *forwarded, f"--run-factor={factor:g}",
-             f"--database-url={url}", f"--secret-key={secret_key}", f"--result={result_path}"],
-            cwd=ROOT,
-            check=True,
-        )  # fmt: skip
-        results.append(json.loads(result_path.read_text()))
+    # Production serves hashed, compressed static files: collect them as a deploy would.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=production_env(base, secret_key),
+        check=True,
+    )
+    try:
+        for factor in factors:
+            url = datasets.with_database(
+                base, f"{datasets.database_name(base)}_scale_{datasets.factor_slug(factor)}"
+            )
+            prepared = results_dir / f"prepare.{datasets.factor_slug(factor)}.json"
+            subprocess.run(
+                [sys.executable, "-m", "bench.load", "--prepare", f"--database-url={url}",
+                 f"--secret-key={secret_key}", f"--result={prepared}"],
+                cwd=ROOT,
+                check=True,
+            )  # fmt: skip
+            info = json.loads(prepared.read_text())
+            prepared.unlink()
+            port = free_port()
+            server = Server(
+                port=port,
+                workers=args.workers,
+                env=production_env(url, secret_key),
+                database_url=url,
+                timeout=args.timeout,
+            )
+            server.start()
+            targets.append(
+                Target(
+                    factor=factor,
+                    url=url,
+                    server=server,
+                    port=port,
+                    today=datetime.date.fromisoformat(info["today"]),
+                    cookies=info["cookies"],
+                    paths=info["paths"],
+                )
+            )
+        # Every page at every factor, one after the other, so that the machine's load at
+        # the time weighs on both sides of each growth figure alike.
+        only = set(args.pages.split(",")) if args.pages else None
+        rows = {target.factor: [] for target in targets}
+        for n, page in enumerate(PAGES):
+            if only and page.key not in only and page.kind not in (BASELINE, CEILING):
+                continue
+            for target in targets if n % 2 == 0 else reversed(targets):
+                rows[target.factor].append(measure(target, page, args))
+    finally:
+        for target in targets:
+            target.server.stop()
+    results = [
+        {
+            "factor": target.factor,
+            "database": datasets.database_name(target.url),
+            "today": target.today.isoformat(),
+            "rows": sorted(
+                rows[target.factor], key=lambda r: [p.key for p in PAGES].index(r["key"])
+            ),
+        }
+        for target in targets
+    ]
     text, goals = report(results, seeding)
     print(text)
     print(f"\nTotal time {time.perf_counter() - started:.0f} s")
@@ -570,8 +628,8 @@ def main(argv: list[str] | None = None) -> int:
                     "goals": goals}, indent=2, default=str)
     )  # fmt: skip
     if args.drop:
-        for url in urls:
-            datasets.drop_database(url)
+        for target in targets:
+            datasets.drop_database(target.url)
     # Failing goals are the findings; only errors make the run itself fail.
     return 1 if any(row["errors"] for r in results for row in r["rows"]) else 0
 
