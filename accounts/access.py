@@ -82,3 +82,72 @@ def in_admin_scope(queryset: QuerySet, *, user, lookups: tuple[str, ...]) -> Que
     for lookup in lookups:
         condition |= Q(**{lookup: user.institute_id})
     return queryset.filter(condition).distinct()
+
+
+# --- people in the admin ---------------------------------------------------------------
+
+# Fields of a person that only a superuser changes: they decide what the admin itself
+# may do, or which institute (and so which records) a person belongs to.
+SUPERUSER_ONLY_PERSON_FIELDS = ("is_superuser", "is_staff", "user_permissions", "institute")
+# Fields that decide a person's own access: no one changes them on their own record.
+OWN_ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def people_managed_in_admin(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The people ``user`` manages in the admin: everyone for a superuser; for an
+    institute admin, their own institute's people other than superusers; else no one."""
+    from .models import User
+
+    queryset = User.objects.all() if queryset is None else queryset
+    if not is_active_person(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    if not user_is_institute_admin(user) or not user.institute_id:
+        return queryset.none()
+    return in_admin_scope(queryset, user=user, lookups=("institute",)).filter(is_superuser=False)
+
+
+def can_manage_person(*, user, person) -> bool:
+    """Change or remove ``person`` in the admin (see ``people_managed_in_admin``)."""
+    if not is_active_person(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user_is_institute_admin(user)
+        and bool(user.institute_id)
+        and person.institute_id == user.institute_id
+        and not person.is_superuser
+    )
+
+
+def role_group_names() -> tuple[str, ...]:
+    """The portal's roles, held as groups: the only groups an institute admin gives."""
+    return tuple(Role.values)
+
+
+def groups_grantable_by(user) -> QuerySet:
+    """The groups ``user`` may give or take away in the admin."""
+    from django.contrib.auth.models import Group
+
+    if not is_active_person(user):
+        return Group.objects.none()
+    if user.is_superuser:
+        return Group.objects.all()
+    if not user_is_institute_admin(user):
+        return Group.objects.none()
+    return Group.objects.filter(name__in=role_group_names())
+
+
+def person_fields_locked_for(*, user, person=None) -> set[str]:
+    """Fields of ``person`` (None when adding) that ``user`` may not change in the admin.
+
+    Only superusers change superuser and staff flags, permissions and institutes; no one
+    changes their own roles, flags or permissions."""
+    locked: set[str] = set()
+    if not user.is_superuser:
+        locked.update(SUPERUSER_ONLY_PERSON_FIELDS)
+    if person is not None and person.pk == user.pk:
+        locked.update(OWN_ACCESS_FIELDS)
+    return locked
