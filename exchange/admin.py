@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import InstituteScopedAdmin, run_each
 
-from . import services
+from . import access, selectors, services
 from .models import (
     Application,
     ApplicationEvent,
@@ -22,6 +22,14 @@ from .models import (
 )
 
 
+def _with_reference(parent, request, queryset, search_term, pattern):
+    """Search by reference (``APP-00009``, ``app 9``) as well as by the search fields."""
+    pk = selectors.pk_from_reference(search_term, pattern)
+    if pk is not None:
+        return queryset.filter(pk=pk), False
+    return parent.get_search_results(request, queryset, search_term)
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("host_institute",)
@@ -32,7 +40,14 @@ class OpportunityAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["host_institute", "created_by"]
     readonly_fields = ["status", "published_at", "closed_at", "created_at", "updated_at"]
     date_hierarchy = "closing_date"
+    # Publishing and closing are decisions of the programme's managers, in the admin as
+    # on the site: an institute admin who is not one sees the refusal beside each record.
     actions = ["publish", "close"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish the selected opportunities")
     def publish(self, request, queryset):
@@ -106,6 +121,15 @@ class ApplicationAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     inlines = [ApplicationEventInline]
     date_hierarchy = "status_changed_at"
 
+    def scoped_queryset(self, request):
+        # The portal's rule: a draft is its applicant's alone.
+        return access.applications_in_admin(request.user, super().scoped_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        return _with_reference(
+            super(), request, queryset, search_term, selectors.APPLICATION_REFERENCE
+        )
+
     def has_add_permission(self, request):
         # Applications are made by the applicant on the site, with their CV and declaration.
         return False
@@ -164,6 +188,12 @@ class SecondmentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     ]
     inlines = [ChecklistItemInline, DateChangeInline]
     date_hierarchy = "start_date"
+
+    def get_search_results(self, request, queryset, search_term):
+        return _with_reference(
+            super(), request, queryset, search_term, selectors.SECONDMENT_REFERENCE
+        )
+
     actions = ["mark_ready", "start"]
 
     def has_add_permission(self, request):

@@ -96,6 +96,8 @@ class DocumentAdminForm(forms.ModelForm):
 class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     form = DocumentAdminForm
     institute_lookups = ("owner_institute",)
+    # Under custody: a past version is there to read, never to restore.
+    revert_allowed = False
     list_display = [
         "title",
         "owner_institute",
@@ -167,6 +169,7 @@ class HandoverItemInline(admin.TabularInline):
 @admin.register(Handover)
 class HandoverAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("sending_institute", "receiving_institute")
+    revert_allowed = False  # under custody
     list_display = [
         "reference",
         "sending_institute",
