@@ -51,6 +51,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name", "job_title"]
     autocomplete_fields = ["institute"]
     list_select_related = ["institute"]
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "job_title", "institute", "time_zone", "nationality")}),

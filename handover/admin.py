@@ -92,6 +92,27 @@ class DocumentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ReleasabilityFilter(admin.SimpleListFilter):
+    """By caveat, with a name for "none" (a link needs words)."""
+
+    title = "releasability"
+    parameter_name = "releasability"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", "No caveat"),
+            *((value, value) for value in markings.ALL_RELEASABILITY if value),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(releasability="")
+        if value:
+            return queryset.filter(releasability=value)
+        return queryset
+
+
 @admin.register(Document)
 class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     form = DocumentAdminForm
@@ -106,7 +127,7 @@ class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
         "releasability",
         "updated_at",
     ]
-    list_filter = ["owner_institute", "scheme", "classification", "releasability"]
+    list_filter = ["owner_institute", "scheme", "classification", ReleasabilityFilter]
     search_fields = ["title"]
     list_select_related = ["owner_institute"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
