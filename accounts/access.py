@@ -101,11 +101,12 @@ def people_managed_in_admin(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = User.objects.all() if queryset is None else queryset
     if not is_active_person(user):
         return queryset.none()
+    scoped = in_admin_scope(queryset, user=user, lookups=("institute",))
     if user.is_superuser:
-        return queryset
-    if not user_is_institute_admin(user) or not user.institute_id:
+        return scoped
+    if not user_is_institute_admin(user):
         return queryset.none()
-    return in_admin_scope(queryset, user=user, lookups=("institute",)).filter(is_superuser=False)
+    return scoped.filter(is_superuser=False)
 
 
 def can_manage_person(*, user, person) -> bool:
