@@ -28,6 +28,13 @@ class InstituteAdmin(admin.ModelAdmin):
             super().get_queryset(request), user=request.user, lookups=("pk",)
         )
 
+    def has_view_permission(self, request, obj=None):
+        # Institute admins read their own institute (the role's groups may predate it).
+        return super().has_view_permission(request, obj) or (
+            access.user_is_institute_admin(request.user)
+            and (obj is None or obj.pk == request.user.institute_id)
+        )
+
 
 class PortalUserChangeForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):

@@ -222,3 +222,47 @@ def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code in {301, 302}
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_picker_works_for_an_admin_whose_role_predates_it(world, uk_admin, as_user):
+    """An institute admin reads their own institute even if their role's permissions were
+    set before the institute permission was part of it."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Role
+
+    group = Group.objects.get(name=Role.INSTITUTE_ADMIN.value)
+    group.permissions.remove(*group.permissions.filter(codename="view_institute"))
+    response = as_user(uk_admin).get(
+        reverse("admin:autocomplete"),
+        {"app_label": "exchange", "model_name": "opportunity", "field_name": "host_institute"},
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(world.uk.pk)]
+
+
+def test_pickers_keep_the_scope_and_hide_drafts(world, au_admin, as_user):
+    """The application picker of a secondment offers the admin's institute's submitted
+    applications only; the people picker their own institute's people."""
+    draft = world.draft()
+    submitted = world.submitted(applicant=world.uk_manager, line_manager=world.uk_staff)
+    client = as_user(au_admin)
+
+    def picked(field):
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "exchange", "model_name": "secondment", "field_name": field},
+        )
+        assert response.status_code == 200
+        return {r["id"] for r in response.json()["results"]}
+
+    assert picked("application") == {str(submitted.pk)}
+    assert str(draft.pk) not in picked("application")
+    people = picked("secondee")
+    assert str(world.au_staff.pk) in people and str(world.uk_staff.pk) not in people
+
+
+def test_search_finds_a_secondment_by_its_reference(world, au_admin, as_user):
+    _, secondment = world.accepted()
+    changelist = reverse("admin:exchange_secondment_changelist")
+    result = as_user(au_admin).get(changelist, {"q": secondment.reference}).context["cl"]
+    assert [s.pk for s in result.result_list] == [secondment.pk]
