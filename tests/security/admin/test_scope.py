@@ -11,8 +11,7 @@ from handover.models import Document
 from tests.exchange.factories import OpportunityFactory
 from tests.handover.factories import make_document
 
-from .admin_forms import form_fields
-from .conftest import institute_admin
+from .support import form_fields, institute_admin
 
 pytestmark = pytest.mark.django_db
 

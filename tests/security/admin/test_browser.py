@@ -12,7 +12,7 @@ from tests.factories import UserFactory, enable_totp
 from tests.handover.factories import make_document
 from tests.programmes.factories import MilestoneFactory, ProjectFactory
 
-from .conftest import TODAY
+from .support import TODAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

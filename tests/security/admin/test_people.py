@@ -11,7 +11,7 @@ from accounts.models import Role, User
 from accounts.services import role_groups_ensure
 from tests.factories import UserFactory
 
-from .admin_forms import form_fields
+from .support import form_fields
 
 pytestmark = pytest.mark.django_db
 

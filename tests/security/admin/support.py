@@ -1,6 +1,21 @@
-"""Post an admin form as a browser would: every field the page renders, with its value."""
+"""Helpers of the admin boundary tests: a fixed day, institute admins, and posting an
+admin form as a browser would (every field the page renders, with its value)."""
 
+import datetime
 from html.parser import HTMLParser
+
+from accounts.models import Role
+from tests.factories import UserFactory, enable_totp
+
+# A fixed day, before the exchange world's opportunities close.
+TODAY = datetime.datetime(2026, 8, 3, 9, 0, tzinfo=datetime.UTC)
+
+
+def institute_admin(institute, **fields):
+    """An institute admin with MFA on, as the portal makes them."""
+    admin = UserFactory(institute=institute, roles=[Role.INSTITUTE_ADMIN], **fields)
+    enable_totp(admin)
+    return admin
 
 
 class _FormFields(HTMLParser):

@@ -1,14 +1,12 @@
-import datetime
+"""The admin boundary tests: two institutes in a programme, their admins, a superuser."""
 
 import pytest
 import time_machine
 
-from accounts.models import Role
 from tests.exchange.factories import World
 from tests.factories import UserFactory, client_for, enable_totp
 
-# A fixed day, before the exchange world's opportunities close.
-TODAY = datetime.datetime(2026, 8, 3, 9, 0, tzinfo=datetime.UTC)
+from .support import TODAY, institute_admin
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +21,6 @@ def _fixed_day(request):
 @pytest.fixture
 def world(db):
     return World()
-
-
-def institute_admin(institute, **fields):
-    """An institute admin with MFA on, as the portal makes them."""
-    admin = UserFactory(institute=institute, roles=[Role.INSTITUTE_ADMIN], **fields)
-    enable_totp(admin)
-    return admin
 
 
 @pytest.fixture
