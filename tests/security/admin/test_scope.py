@@ -265,3 +265,24 @@ def test_search_finds_a_secondment_by_its_reference(world, au_admin, as_user):
     changelist = reverse("admin:exchange_secondment_changelist")
     result = as_user(au_admin).get(changelist, {"q": secondment.reference}).context["cl"]
     assert [s.pk for s in result.result_list] == [secondment.pk]
+
+
+def test_every_history_in_the_admin_is_scoped(db):
+    """Each admin with history pages (and so past versions and revert) is institute-scoped,
+    save the shared checklist templates; records under custody cannot be reverted."""
+    from django.contrib.admin.sites import site
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from portal.admin import InstituteScopedAdmin
+
+    shared = {"exchange.ChecklistTemplate"}
+    with_history = {
+        model._meta.label: model_admin
+        for model, model_admin in site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    }
+    assert with_history
+    for label, model_admin in with_history.items():
+        assert label in shared or isinstance(model_admin, InstituteScopedAdmin), label
+    for label in ("handover.Document", "handover.Handover"):
+        assert with_history[label].revert_allowed is False, label
