@@ -1,8 +1,10 @@
 """Admin for programmes. Institute admins see only records their institute takes part in."""
 
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.models import User
 from portal.admin import InstituteScopedAdmin
 
 from .models import (
@@ -31,6 +33,16 @@ class ProgrammeAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     list_filter = ("institutes",)
     filter_horizontal = ("institutes", "managers")
     inlines = [ProjectInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers" and not request.user.is_superuser:
+            # An institute admin names their own institute's people; the partner's
+            # managers of the programmes they see stay as they are.
+            kwargs["queryset"] = User.objects.filter(
+                Q(institute_id=request.user.institute_id)
+                | Q(managed_programmes__in=self.get_queryset(request))
+            ).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         # Through the service, so that the programme manager role follows the managers.

@@ -286,3 +286,12 @@ def test_every_history_in_the_admin_is_scoped(db):
         assert label in shared or isinstance(model_admin, InstituteScopedAdmin), label
     for label in ("handover.Document", "handover.Handover"):
         assert with_history[label].revert_allowed is False, label
+
+
+def test_the_managers_an_institute_admin_can_name(world, uk_admin, as_user):
+    """Their own institute's people, and the partner's managers already in place: not
+    the partner's staff at large."""
+    url = reverse("admin:programmes_programme_change", args=[world.programme.pk])
+    choices = as_user(uk_admin).get(url).context["adminform"].form.fields["managers"].queryset
+    assert world.uk_staff in choices and world.au_pm in choices
+    assert world.au_staff not in choices
