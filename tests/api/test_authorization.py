@@ -279,9 +279,10 @@ def test_each_list_holds_only_what_the_person_may_see(world):
 def test_the_document_list_follows_the_documents_rule(world):
     """Held by the owning institute's staff and the handover's recipients only."""
     pk = world.document.pk
-    ids = lambda user: [
-        row["id"] for row in api_client(user).get("/api/v1/documents/").json()["results"]
-    ]  # noqa: E731
+
+    def ids(user):
+        return [row["id"] for row in api_client(user).get("/api/v1/documents/").json()["results"]]  # noqa: E731
+
     assert pk in ids(world.au_staff)
     assert pk in ids(world.stranger(world.uk_staff))
     assert pk not in ids(world.stranger(world.au_staff))
