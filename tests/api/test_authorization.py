@@ -281,7 +281,7 @@ def test_the_document_list_follows_the_documents_rule(world):
     pk = world.document.pk
 
     def ids(user):
-        return [row["id"] for row in api_client(user).get("/api/v1/documents/").json()["results"]]  # noqa: E731
+        return [row["id"] for row in api_client(user).get("/api/v1/documents/").json()["results"]]
 
     assert pk in ids(world.au_staff)
     assert pk in ids(world.stranger(world.uk_staff))
