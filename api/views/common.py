@@ -9,6 +9,8 @@ class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """A list and a detail, both from the app's selector for the signed-in person
     (``visible``), so a record they may not see is a 404."""
 
+    lookup_value_regex = r"[0-9]+"
+
     def visible(self):
         raise NotImplementedError
 
@@ -24,8 +26,15 @@ class ReadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             context["actions_for"] = self.actions_for
         return context
 
+    def get_object(self):
+        """The record named in the URL, from what the person may see (404 otherwise).
+        List filters in the query string do not apply to it."""
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = get_object_or_404(self.get_queryset(), **{self.lookup_field: self.kwargs[lookup]})
+        self.check_object_permissions(self.request, obj)
+        return obj
+
     def record(self):
-        """The record named in the URL, from what the person may see (404 otherwise)."""
         return self.get_object()
 
     def show(self, obj, *, status=200):

@@ -65,8 +65,11 @@ class ApplicationViewSet(ReadViewSet):
     queryset = Application.objects.none()
 
     def visible(self):
-        return selectors.application_detail_queryset(self.request.user).order_by(
-            "-status_changed_at", "-pk"
+        # The secondment decides whether an accepted application may still be withdrawn.
+        return (
+            selectors.application_detail_queryset(self.request.user)
+            .select_related("secondment")
+            .order_by("-status_changed_at", "-pk")
         )
 
     def actions_for(self, application):

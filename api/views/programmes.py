@@ -51,21 +51,34 @@ def require_manager(user) -> None:
         raise Http404
 
 
-def _manages(*, user, milestone) -> bool:
-    return access.user_manages_programme(user=user, programme=milestone.project.programme)
+def _manages(*, user, milestone, known: dict | None = None) -> bool:
+    """Asked of programmes.access once per programme (``known`` remembers the answers
+    for one request's list)."""
+    known = {} if known is None else known
+    programme_id = milestone.project.programme_id
+    if programme_id not in known:
+        known[programme_id] = access.user_manages_programme(
+            user=user, programme=milestone.project.programme
+        )
+    return known[programme_id]
 
 
-def allowed_statuses(*, user, milestone) -> list[str]:
+def allowed_statuses(*, user, milestone, known: dict | None = None) -> list[str]:
     return services.milestone_allowed_statuses(
-        user=user, milestone=milestone, manages=_manages(user=user, milestone=milestone)
+        user=user,
+        milestone=milestone,
+        manages=_manages(user=user, milestone=milestone, known=known),
     )
 
 
-def milestone_actions(*, user, milestone) -> list[str]:
+def milestone_actions(*, user, milestone, known: dict | None = None) -> list[str]:
     """``update`` and ``due_date`` for its programme's managers; ``status`` for whoever
     may move it (as the milestone page offers)."""
-    offered = ["update", "due_date"] if _manages(user=user, milestone=milestone) else []
-    return offered + (["status"] if allowed_statuses(user=user, milestone=milestone) else [])
+    known = {} if known is None else known
+    manages = _manages(user=user, milestone=milestone, known=known)
+    offered = ["update", "due_date"] if manages else []
+    may_move = allowed_statuses(user=user, milestone=milestone, known=known)
+    return offered + (["status"] if may_move else [])
 
 
 class ProgrammeViewSet(ReadViewSet):
@@ -132,7 +145,8 @@ class MilestoneViewSet(mixins.UpdateModelMixin, ReadViewSet):
         return selectors.milestone_detail_queryset(self.request.user).order_by("due_date", "pk")
 
     def actions_for(self, milestone):
-        return milestone_actions(user=self.request.user, milestone=milestone)
+        known = self.__dict__.setdefault("_manages_programme", {})
+        return milestone_actions(user=self.request.user, milestone=milestone, known=known)
 
     def _managed(self, pk):
         require_manager(self.request.user)

@@ -122,3 +122,20 @@ def test_the_reference_page_lists_every_endpoint_without_scripts(client, db):
     scripts = re.findall(r"<script[^>]*>", page)
     assert all(re.search(r'src="/static/', tag) for tag in scripts), scripts
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_ids_that_are_not_numbers_or_too_large_are_404s(world):
+    client = api_client(world.secondment.secondee)
+    answers = [
+        client.get("/api/v1/applications/abc/"),
+        client.get("/api/v1/milestones/99999999999999999999999/"),
+        client.get("/api/v1/handovers/HO-2026-99999999999999999999/"),
+        client.patch(
+            f"/api/v1/secondments/{world.secondment.pk}/checklist/99999999999999999999999/",
+            {},
+            format="json",
+        ),
+    ]
+    for response in answers:
+        assert response.status_code == 404, response.content[:200]
+        assert response.json()["detail"].startswith("Not found.")
