@@ -5,19 +5,23 @@ checks and the same recorded download (custody included) as the pages."""
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from handover import access, selectors, services
+from handover.forms import QueryForm, WithdrawForm
 from handover.models import AccessAction, Document, Handover, HandoverStatus
 from portal.downloads import attachment_response, safe_filename
 
 from .. import filters
 from .. import serializers as out
-from ..inputs import json_object
+from ..inputs import bound_form, json_object, run_form
 from .common import ReadViewSet, find
 
+REASON = inline_serializer("HandoverReason", {"reason": serializers.CharField()})
+ERRORS = {400: OpenApiResponse(), 403: OpenApiResponse(), 404: OpenApiResponse()}
 FILE = {
     (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
     404: OpenApiResponse(),
@@ -103,6 +107,53 @@ class HandoverViewSet(ReadViewSet):
             raise Http404
         json_object(request)
         services.handover_acknowledge(handover=handover, user=request.user)
+        return self.show(self.visible().get(pk=handover.pk))
+
+    def _as_sender(self, request, run):
+        handover = self.record()
+        if not access.is_handover_sender(user=request.user, handover=handover):
+            raise Http404
+        run(handover)
+        return self.show(self.visible().get(pk=handover.pk))
+
+    @extend_schema(request=None, responses={200: out.HandoverSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def send(self, request, reference=None):
+        """Send your draft handover to its recipients. The sender only."""
+
+        def send(handover):
+            json_object(request)
+            services.handover_send(handover=handover, user=request.user)
+
+        return self._as_sender(request, send)
+
+    @extend_schema(request=REASON, responses={200: out.HandoverSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, reference=None):
+        """Withdraw a handover you sent (reason optional); its recipients lose access to
+        what was in it. The sender only."""
+        return self._as_sender(
+            request,
+            lambda handover: run_form(
+                bound_form(WithdrawForm, request),
+                lambda data: services.handover_withdraw(
+                    handover=handover, user=request.user, **data
+                ),
+            ),
+        )
+
+    @extend_schema(request=REASON, responses={200: out.HandoverSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def query(self, request, reference=None):
+        """Tell the sender what is wrong or missing (reason required). Recipients only."""
+        handover = self.record()
+        if not access.is_handover_recipient(user=request.user, handover=handover):
+            raise Http404
+        form = bound_form(QueryForm, request)
+        run_form(
+            form,
+            lambda data: services.handover_query(handover=handover, user=request.user, **data),
+        )
         return self.show(self.visible().get(pk=handover.pk))
 
     @extend_schema(responses=FILE)

@@ -14,6 +14,7 @@ import pytest
 
 from exchange.models import ChecklistItem, ItemKind
 from tests.factories import UserFactory
+from tests.handover.factories import make_handover
 
 from .conftest import api_client
 
@@ -41,6 +42,12 @@ def _checklist_item(world):
 def _draft_submit(world):
     applicant = UserFactory(institute=world.uk, full_name="Dee Draft")
     return f"/api/v1/applications/{world.draft(applicant=applicant).pk}/submit/", applicant
+
+
+def _draft_handover_send(world):
+    """A draft is seen by its sender alone."""
+    draft = make_handover(world.uk_staff, [world.au_staff], [world.document], send=False)
+    return f"/api/v1/handovers/{draft.reference}/send/", world.uk_staff
 
 
 def _item_download(world):
@@ -193,6 +200,24 @@ DETAIL_CASES = [
         "handover acknowledge",
         "post",
         lambda w: (f"/api/v1/handovers/{w.handover.reference}/acknowledge/", w.au_staff),
+        body={},
+    ),
+    Case(
+        "handover query",
+        "post",
+        lambda w: (f"/api/v1/handovers/{w.handover.reference}/query/", w.au_staff),
+        body={"reason": "The annex is missing."},
+    ),
+    Case(
+        "handover withdraw",
+        "post",
+        lambda w: (f"/api/v1/handovers/{w.handover.reference}/withdraw/", w.uk_staff),
+        body={"reason": "Wrong version."},
+    ),
+    Case(
+        "handover send",
+        "post",
+        lambda w: _draft_handover_send(w),
         body={},
     ),
     Case("handover item download", "get", _item_download),
