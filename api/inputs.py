@@ -48,6 +48,24 @@ def bound_form(make: Callable[..., forms.Form], request, *, partial: bool = Fals
                 for name in unknown
             }
         )
+    shapeless = [
+        name
+        for name, value in data.items()
+        if isinstance(value, dict)
+        or (
+            isinstance(value, list)
+            and not isinstance(
+                template.fields[name], forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+            )
+        )
+    ]
+    if shapeless:
+        raise exceptions.ValidationError(
+            {
+                name: ["Send a single value (text, a number, true or false, or null)."]
+                for name in shapeless
+            }
+        )
     merged = {**current_values(template), **data} if partial else dict(data)
     # JSON null clears a field, as an empty box on the page does.
     return make({key: "" if value is None else value for key, value in merged.items()})

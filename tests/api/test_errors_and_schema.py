@@ -139,3 +139,16 @@ def test_ids_that_are_not_numbers_or_too_large_are_404s(world):
     for response in answers:
         assert response.status_code == 404, response.content[:200]
         assert response.json()["detail"].startswith("Not found.")
+
+
+def test_values_of_the_wrong_shape_and_huge_bodies_are_refused(world):
+    client = api_client(world.uk_manager)
+    url = f"/api/v1/applications/{world.application.pk}/decline/"
+    shaped = client.post(url, {"reason": {"text": "no"}}, format="json")
+    assert shaped.status_code == 400
+    assert list(shaped.json()["errors"]) == ["reason"]
+    huge = client.post(url, {"reason": "x" * 300_000}, format="json")
+    assert huge.status_code == 413
+    assert "too large" in huge.json()["detail"]
+    world.application.refresh_from_db()
+    assert world.application.status == "submitted"
