@@ -27,6 +27,34 @@ class SchemaView(SpectacularAPIView):
         return super().get(request, *args, **kwargs)
 
 
+def _body_fields(schema: dict, operation: dict) -> list[dict]:
+    """The JSON body's fields, from the operation's request schema."""
+    content = operation.get("requestBody", {}).get("content", {})
+    body = content.get("application/json", {}).get("schema", {})
+    ref = body.get("$ref", "")
+    if ref:
+        body = schema.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+    required = set(body.get("required", []))
+    fields = []
+    for name, spec in body.get("properties", {}).items():
+        if spec.get("readOnly"):
+            continue
+        kind = spec.get("type") or ("choice" if ("$ref" in spec or "allOf" in spec) else "")
+        if spec.get("format") == "date":
+            kind = "date (YYYY-MM-DD)"
+        if kind == "array":
+            kind = f"list of {spec.get('items', {}).get('type', 'values')}"
+        fields.append(
+            {
+                "name": name,
+                "type": kind,
+                "required": name in required,
+                "description": spec.get("description", ""),
+            }
+        )
+    return fields
+
+
 def _operations(schema: dict) -> list[dict]:
     sections: dict[str, list] = {}
     for url, item in schema.get("paths", {}).items():
@@ -50,6 +78,7 @@ def _operations(schema: dict) -> list[dict]:
                         }
                         for p in operation.get("parameters", [])
                     ],
+                    "body": _body_fields(schema, operation),
                     "responses": sorted(operation.get("responses", {})),
                 }
             )

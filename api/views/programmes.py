@@ -18,18 +18,29 @@ from .. import serializers as out
 from ..inputs import bound_form, run_form
 from .common import ReadViewSet, find
 
-MILESTONE_IN = inline_serializer(
-    "MilestoneInput",
-    {
-        "title": serializers.CharField(),
+
+def _milestone_fields(*, adding: bool) -> dict:
+    fields = {
+        "title": serializers.CharField(required=adding),
         "description": serializers.CharField(required=False),
-        "owner": serializers.IntegerField(help_text="A member of the project."),
-        "due_date": serializers.DateField(help_text="When adding only; see due_date."),
-        "deliverables": serializers.CharField(required=False),
-        "dependencies": serializers.ListField(child=serializers.IntegerField(), required=False),
+        "owner": serializers.IntegerField(
+            required=adding, help_text="A member of the project (their user id)."
+        ),
+        "deliverables": serializers.CharField(required=False, help_text="One item a line."),
+        "dependencies": serializers.ListField(
+            child=serializers.IntegerField(),
+            required=False,
+            help_text="Ids of this project's milestones that must be done first.",
+        ),
         "requires_partner_handover": serializers.BooleanField(required=False),
-    },
-)
+    }
+    if adding:
+        fields["due_date"] = serializers.DateField(help_text="Move it later through due-date/.")
+    return fields
+
+
+MILESTONE_IN = inline_serializer("MilestoneCreate", _milestone_fields(adding=True))
+MILESTONE_PATCH = inline_serializer("MilestoneChange", _milestone_fields(adding=False))
 STATUS_IN = inline_serializer(
     "MilestoneStatusInput",
     {"status": serializers.CharField(), "completed_on": serializers.DateField(required=False)},
@@ -158,7 +169,7 @@ class MilestoneViewSet(mixins.UpdateModelMixin, ReadViewSet):
     def _fresh(self, milestone):
         return self.show(self.visible().get(pk=milestone.pk))
 
-    @extend_schema(request=MILESTONE_IN, responses={200: out.MilestoneSerializer, **ERRORS})
+    @extend_schema(request=MILESTONE_PATCH, responses={200: out.MilestoneSerializer, **ERRORS})
     def partial_update(self, request, *args, **kwargs):
         """Change a milestone's details (not its due date: see ``due_date``). Send only
         what changes; managers of its programme only."""
