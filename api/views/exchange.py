@@ -4,13 +4,21 @@ the same forms and services as the pages, with the same refusals."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from exchange import access, selectors, services
-from exchange.forms import AcceptForm, ChecklistItemForm, ReasonForm
+from exchange.forms import (
+    AcceptForm,
+    ChecklistItemForm,
+    DateChangeForm,
+    EndEarlyForm,
+    ReasonForm,
+    SupervisorForm,
+)
 from exchange.models import Application, ChecklistItem, Opportunity, Secondment
 from exchange.views.applications import APPLICATION_ACTIONS
 from exchange.views.secondments import SECONDMENT_STEPS
@@ -37,6 +45,22 @@ CHECKLIST_CHANGE = inline_serializer(
         "status": serializers.CharField(required=False),
         "notes": serializers.CharField(required=False),
     },
+)
+DATES = inline_serializer(
+    "SecondmentDates",
+    {
+        "start_date": serializers.DateField(),
+        "end_date": serializers.DateField(),
+        "reason": serializers.CharField(),
+    },
+)
+END_EARLY = inline_serializer(
+    "SecondmentEndEarly",
+    {"end_date": serializers.DateField(), "reason": serializers.CharField()},
+)
+SUPERVISOR = inline_serializer(
+    "SecondmentSupervisor",
+    {"host_supervisor": serializers.IntegerField(help_text="Their user id.")},
 )
 ERRORS = {
     400: OpenApiResponse(description="Invalid input"),
@@ -176,6 +200,63 @@ class SecondmentViewSet(ReadViewSet):
     def complete(self, request, pk=None):
         """Complete an active secondment."""
         return self._step(request, "complete")
+
+    def _offered(self, name):
+        """The secondment, if this action is offered to the person (404 otherwise, as
+        the action's page)."""
+        secondment = self.record()
+        if name not in self.actions_for(secondment):
+            raise Http404
+        return secondment
+
+    def _with_form(self, request, name, make, service):
+        secondment = self._offered(name)
+        form = bound_form(lambda data: make(data, secondment), request)
+        run_form(form, lambda data: service(secondment=secondment, actor=request.user, **data))
+        return self.show(self.visible().get(pk=secondment.pk))
+
+    @extend_schema(request=DATES, responses={200: out.SecondmentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def dates(self, request, pk=None):
+        """Change the start and end dates, with the reason; the checklist is re-dated."""
+        return self._with_form(
+            request,
+            "dates",
+            lambda data, _s: DateChangeForm(data),
+            services.secondment_change_dates,
+        )
+
+    @extend_schema(request=END_EARLY, responses={200: out.SecondmentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="end-early")
+    def end_early(self, request, pk=None):
+        """End an active secondment early: its last day and why."""
+        return self._with_form(
+            request, "end_early", lambda data, _s: EndEarlyForm(data), services.secondment_end_early
+        )
+
+    @extend_schema(request=REASON, responses={200: out.SecondmentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a secondment before it starts (reason required)."""
+        return self._with_form(
+            request,
+            "cancel",
+            lambda data, _s: ReasonForm(
+                data, label="Why is the secondment cancelled?", required=True
+            ),
+            services.secondment_cancel,
+        )
+
+    @extend_schema(request=SUPERVISOR, responses={200: out.SecondmentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def supervisor(self, request, pk=None):
+        """Name the host supervisor (a programme manager; someone at the host institute)."""
+        return self._with_form(
+            request,
+            "supervisor",
+            lambda data, secondment: SupervisorForm(data, secondment=secondment),
+            services.secondment_set_host_supervisor,
+        )
 
     @extend_schema(responses={200: out.ChecklistItemSerializer(many=True), 404: OpenApiResponse()})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

@@ -139,6 +139,24 @@ DETAIL_CASES = [
         right_status=400,
     ),
     Case(
+        "secondment dates",
+        "post",
+        lambda w: (f"/api/v1/secondments/{w.secondment.pk}/dates/", w.secondment.home_manager),
+        body={"start_date": "2026-10-05", "end_date": "2027-04-02", "reason": "Visa timing."},
+    ),
+    Case(
+        "secondment supervisor",
+        "post",
+        lambda w: (f"/api/v1/secondments/{w.secondment.pk}/supervisor/", w.au_pm),
+        body={"host_supervisor": None},
+    ),
+    Case(
+        "secondment cancel",
+        "post",
+        lambda w: (f"/api/v1/secondments/{w.secondment.pk}/cancel/", w.secondment.home_manager),
+        body={"reason": "The project was paused."},
+    ),
+    Case(
         "programme",
         "get",
         lambda w: (f"/api/v1/programmes/{w.programme.pk}/", w.uk_staff),
@@ -235,7 +253,7 @@ def _body(world, case, url_and_user):
     body = dict(case.body or {})
     if case.name == "milestone create":
         body["owner"] = world.uk_staff.pk
-    if case.name == "application accept":
+    if case.name in ("application accept", "secondment supervisor"):
         body["host_supervisor"] = world.au_supervisor.pk
     return body
 
@@ -267,7 +285,7 @@ WRITES = [case for case in DETAIL_CASES if case.method != "get"]
 SEPARATE = [
     {"application return", "handover query"},
     {"application decline", "handover withdraw"},
-    {"application withdraw"},
+    {"application withdraw", "secondment cancel"},
 ]
 TURNS = [
     [case for case in WRITES if not any(case.name in turn for turn in SEPARATE)],
