@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exchange.models import Application, ChecklistItem, Opportunity, Secondment
+from handover import access as handover_access
 from handover.models import Document, DocumentVersion, Handover, HandoverItem
 from programmes.models import Milestone, Programme, Project
 
@@ -299,10 +300,26 @@ class HandoverItemSerializer(serializers.ModelSerializer):
     original_name = serializers.CharField(source="version.original_name", read_only=True)
     sha256 = serializers.CharField(source="version.sha256", read_only=True)
     download = serializers.SerializerMethodField()
+    may_download = serializers.SerializerMethodField()
 
     class Meta:
         model = HandoverItem
-        fields = ["id", "document", "title", "version", "original_name", "sha256", "download"]
+        fields = [
+            "id",
+            "document",
+            "title",
+            "version",
+            "original_name",
+            "sha256",
+            "may_download",
+            "download",
+        ]
+
+    def get_may_download(self, item) -> bool:
+        """Whether the document's releasability admits you (as its page shows)."""
+        return handover_access.can_open_document(
+            self.context["request"].user, item.version.document
+        )
 
     def get_download(self, item) -> str:
         return self.context["request"].build_absolute_uri(

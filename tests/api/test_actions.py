@@ -126,6 +126,9 @@ def test_the_sender_may_not_acknowledge_their_own_handover(world):
 
 def test_a_download_is_the_pages_download_and_is_recorded(world):
     item = world.handover.items.get()
+    shown = api_client(world.au_staff).get(f"/api/v1/handovers/{world.handover.reference}/")
+    assert shown.json()["items"][0]["may_download"] is True
+    assert shown.json()["items"][0]["download"].endswith(f"/items/{item.pk}/download/")
     response = api_client(world.au_staff).get(
         f"/api/v1/handovers/{world.handover.reference}/items/{item.pk}/download/"
     )
