@@ -38,7 +38,7 @@ def admin_pages(world, admin) -> list[str]:
         "handover_document": document,
     }
     no_add = {"exchange_application", "exchange_secondment"}
-    urls = [reverse("admin:index")]
+    urls = [reverse("admin:index"), reverse("admin:api_personalaccesstoken_changelist")]
     for name, obj in records.items():
         urls.append(reverse(f"admin:{name}_changelist"))
         urls.append(reverse(f"admin:{name}_change", args=[obj.pk]))
