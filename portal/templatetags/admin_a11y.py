@@ -11,5 +11,5 @@ def labelled_field(bound_field, row):
     and row, since its only visible label is the column heading."""
     if bound_field.is_hidden:
         return bound_field.as_widget()
-    label = f"{bound_field.label}, row {row}"
+    label = f"{str(bound_field.label).rstrip('?: ')}, row {row}"
     return bound_field.as_widget(attrs={"aria-label": label})

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def admin_pages(world, admin) -> list[str]:
-    """Changelist, change form, add form and history of the main models."""
+    """Changelist, change form, add form and history of the main models, and a past
+    version."""
     application, secondment = world.accepted()
     item = secondment.checklist_items.first()
     document = make_document(world.au_staff, title="Benchmark notes")
@@ -46,6 +47,11 @@ def admin_pages(world, admin) -> list[str]:
             urls.append(reverse(f"admin:{name}_add"))
         if name != "accounts_user":
             urls.append(reverse(f"admin:{name}_history", args=[obj.pk]))
+    opportunity = world.au_opportunity
+    first = opportunity.history.order_by("history_id").first()
+    urls.append(
+        reverse("admin:exchange_opportunity_simple_history", args=[opportunity.pk, first.pk])
+    )
     return urls
 
 
