@@ -295,3 +295,26 @@ def test_the_managers_an_institute_admin_can_name(world, uk_admin, as_user):
     choices = as_user(uk_admin).get(url).context["adminform"].form.fields["managers"].queryset
     assert world.uk_staff in choices and world.au_pm in choices
     assert world.au_staff not in choices
+
+
+def test_actions_and_delete_reach_only_the_admins_institute(world, au_admin, as_user):
+    """Bulk actions and the delete page start from the same scope as the list."""
+    document = make_document(world.uk_staff, title="UK only")
+    draft = OpportunityFactory(
+        programme=world.programme, host_institute=world.uk, status=Opportunity.Status.DRAFT
+    )
+    client = as_user(au_admin)
+    client.post(
+        reverse("admin:handover_document_changelist"),
+        {"action": "delete_selected", "_selected_action": [document.pk], "post": "yes"},
+    )
+    world.programme.managers.add(au_admin)
+    client.post(
+        reverse("admin:exchange_opportunity_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    delete = reverse("admin:handover_document_delete", args=[document.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert Document.objects.filter(pk=document.pk).exists()
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.DRAFT
