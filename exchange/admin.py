@@ -1,7 +1,9 @@
 """Admin screens. Statuses are read-only here: changes of state go through the services,
 as actions that run them with the signed-in admin as the actor."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import InstituteScopedAdmin, run_each
@@ -20,6 +22,7 @@ from .models import (
     Secondment,
     SecondmentDateChange,
 )
+from .services.opportunities import opportunity_validate
 
 
 def _with_reference(parent, request, queryset, search_term, pattern):
@@ -30,8 +33,24 @@ def _with_reference(parent, request, queryset, search_term, pattern):
     return parent.get_search_results(request, queryset, search_term)
 
 
+class OpportunityAdminForm(forms.ModelForm):
+    """The admin keeps the rules the site's services keep (host in the programme,
+    durations, the host's clearance scheme)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        instance = self.instance
+        if self.errors or not (instance.programme_id and instance.host_institute_id):
+            return
+        try:
+            opportunity_validate(instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
 @admin.register(Opportunity)
 class OpportunityAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    form = OpportunityAdminForm
     institute_lookups = ("host_institute",)
     list_select_related = ["host_institute"]
     list_display = ["title", "host_institute", "team", "status", "closing_date", "places"]

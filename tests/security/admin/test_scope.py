@@ -83,6 +83,7 @@ def test_a_revert_restores_content_never_the_institute_or_the_status(world, supe
         host_institute=world.au,
         status=Opportunity.Status.DRAFT,
         title="Old title",
+        required_clearance="",
     )
     _, version = history_urls(opportunity, "exchange_opportunity")
     opportunity.title = "New title"
@@ -318,3 +319,29 @@ def test_actions_and_delete_reach_only_the_admins_institute(world, au_admin, as_
     assert Document.objects.filter(pk=document.pk).exists()
     draft.refresh_from_db()
     assert draft.status == Opportunity.Status.DRAFT
+
+
+def test_an_opportunity_added_in_the_admin_keeps_the_sites_rules(world, uk_admin, as_user):
+    """The host must take part in the programme, as when a manager adds one on the site."""
+    from tests.factories import InstituteFactory, ProgrammeFactory
+
+    elsewhere = ProgrammeFactory(institutes=[world.au, InstituteFactory(code="CA-AI")])
+    client = as_user(uk_admin)
+    add = reverse("admin:exchange_opportunity_add")
+    data = form_fields(client.get(add), "opportunity_form")
+    data.update(
+        programme=[str(elsewhere.pk)],
+        team=["Evaluations"],
+        title=["Nowhere to host"],
+        description=["Build evaluations."],
+        location=["London"],
+        min_duration_months=["3"],
+        max_duration_months=["6"],
+        earliest_start=["2026-10-01"],
+        closing_date=["2026-09-01"],
+        places=["1"],
+    )
+    response = client.post(add, data)
+    assert response.status_code == 200
+    assert "The host must be one of the programme" in response.content.decode()
+    assert not Opportunity.objects.filter(title="Nowhere to host").exists()
