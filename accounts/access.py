@@ -141,6 +141,12 @@ def groups_grantable_by(user) -> QuerySet:
     return Group.objects.filter(name__in=role_group_names())
 
 
+def can_change_roles_of(*, user, person) -> bool:
+    """No one changes their own roles (groups, flags, or being named a programme's
+    manager, which carries the programme manager role)."""
+    return person is None or person.pk != user.pk
+
+
 def person_fields_locked_for(*, user, person=None) -> set[str]:
     """Fields of ``person`` (None when adding) that ``user`` may not change in the admin.
 
@@ -149,6 +155,6 @@ def person_fields_locked_for(*, user, person=None) -> set[str]:
     locked: set[str] = set()
     if not user.is_superuser:
         locked.update(SUPERUSER_ONLY_PERSON_FIELDS)
-    if person is not None and person.pk == user.pk:
+    if not can_change_roles_of(user=user, person=person):
         locked.update(OWN_ACCESS_FIELDS)
     return locked

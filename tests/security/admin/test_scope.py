@@ -345,3 +345,19 @@ def test_an_opportunity_added_in_the_admin_keeps_the_sites_rules(world, uk_admin
     assert response.status_code == 200
     assert "The host must be one of the programme" in response.content.decode()
     assert not Opportunity.objects.filter(title="Nowhere to host").exists()
+
+
+def test_an_admin_cannot_name_themselves_a_programmes_manager(world, uk_admin, as_user):
+    """Being a manager carries the programme manager role: no one gives it to themselves."""
+    url = reverse("admin:programmes_programme_change", args=[world.programme.pk])
+    client = as_user(uk_admin)
+    data = form_fields(client.get(url), "programme_form")
+    data["managers"] = [*data.get("managers", []), str(uk_admin.pk)]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "You cannot add or remove yourself as a manager" in response.content.decode()
+    assert not world.programme.managers.filter(pk=uk_admin.pk).exists()
+    data["managers"] = [*data["managers"][:-1], str(world.uk_staff.pk)]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert world.programme.managers.filter(pk=world.uk_staff.pk).exists()
