@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "programmes",
     "handover",
     "notifications",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(minute="*/15"),
     },
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     "accounts-orphaned-files": {
         "task": "portal.tasks.orphaned_files_sweep",
         "schedule": crontab(minute=41, hour=4, day_of_week="sun"),
@@ -218,6 +223,16 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (once older than the grace period) only when ORPHANED_FILES_DELETE is on.
 ORPHANED_FILES_DELETE = env.bool("ORPHANED_FILES_DELETE", default=False)
 ORPHANED_FILES_GRACE_HOURS = env.int("ORPHANED_FILES_GRACE_HOURS", default=24)
+
+# Webhooks: attempts per delivery (exponential back-off with jitter between them, from
+# the base up to the cap), the request timeout, and how many deliveries in a row may give
+# up before an endpoint is switched off. Plain http endpoints only where allowed (DEBUG).
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)
+WEBHOOKS_BACKOFF_BASE_SECONDS = env.float("WEBHOOKS_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env.float("WEBHOOKS_BACKOFF_MAX_SECONDS", default=3600)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
