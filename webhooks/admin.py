@@ -12,11 +12,17 @@ from portal.admin import InstituteScopedAdmin, run_each
 from portal.events import EventType
 
 from . import access
-from .models import Delivery, Endpoint
+from .models import URL_MAX_LENGTH, Delivery, Endpoint
 from .services import endpoints as endpoint_services
 
 
 class EndpointAdminForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        max_length=URL_MAX_LENGTH,
+        assume_scheme="https",
+        help_text="Where the portal posts events: https:// (plain http only in development).",
+    )
     event_types = forms.MultipleChoiceField(
         choices=EventType.choices,
         widget=forms.CheckboxSelectMultiple,
