@@ -165,17 +165,17 @@ def endpoint_failed(*, endpoint: Endpoint, error: str) -> Endpoint:
     if endpoint.is_active and endpoint.consecutive_failures >= disable_after():
         endpoint.is_active = False
         endpoint.disabled_at = timezone.now()
+        failures = endpoint.consecutive_failures
+        in_a_row = "1 failed delivery" if failures == 1 else f"{failures} failed deliveries"
         endpoint.disabled_reason = (
-            f"Switched off after {endpoint.consecutive_failures} failed deliveries in a row. "
-            f"Last error: {error or 'none recorded'}"
+            f"Switched off after {in_a_row} in a row. Last error: {error or 'none recorded'}"
         )[:300]
         fields += ["is_active", "disabled_at", "disabled_reason"]
         for admin in access.institute_admins(endpoint.institute):
             notify(
                 recipient=admin,
                 kind="webhook_endpoint_disabled",
-                subject=f"Webhook endpoint “{endpoint.name}” was switched off after "
-                f"{endpoint.consecutive_failures} failed deliveries",
+                subject=f"Webhook endpoint “{endpoint.name}” was switched off after {in_a_row}",
                 body=f"The portal could not deliver events to {endpoint.url}. "
                 f"Last error: {error or 'none recorded'}. Fix the receiving system, then "
                 "switch the endpoint on again in the admin; events raised while it was off "
