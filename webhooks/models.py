@@ -47,6 +47,7 @@ class Endpoint(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "webhook endpoint"
         ordering = ["institute__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["institute", "name"], name="webhook_endpoint_name_uniq")
@@ -87,7 +88,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx")
