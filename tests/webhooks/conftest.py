@@ -27,7 +27,9 @@ def clock(request):
 
 @pytest.fixture(autouse=True)
 def _webhook_settings(settings, clock):
-    settings.WEBHOOKS_ALLOW_HTTP = True  # the receiver listens on loopback, without TLS
+    # The receiver listens on loopback, without TLS.
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
     settings.WEBHOOKS_MAX_ATTEMPTS = 3
     settings.WEBHOOKS_DISABLE_AFTER = 2
     settings.WEBHOOKS_BACKOFF_BASE_SECONDS = 30

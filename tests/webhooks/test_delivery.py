@@ -148,3 +148,17 @@ def test_a_receiver_that_is_down_is_logged_as_an_error_and_success_resets_the_co
     assert delivery.status == Delivery.Status.DELIVERED and delivery.attempts == 3
     endpoint.refresh_from_db()
     assert endpoint.consecutive_failures == 0
+
+
+def test_a_private_address_is_refused_unless_the_operator_allows_it(
+    world, receivers, eager, django_capture_on_commit_callbacks, settings
+):
+    """Loopback is the portal's own network: nothing is posted there in production."""
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = False
+    receiver = receivers()
+    endpoint = endpoint_for(world.uk, receiver, event_types=["application.decided"])
+    accept(world, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(endpoint=endpoint)
+    assert receiver.received == []
+    assert delivery.status == Delivery.Status.PENDING and delivery.attempts == 1
+    assert "127.0.0.1, which is not a public address" in delivery.error

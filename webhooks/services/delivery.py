@@ -6,14 +6,17 @@ in a row switch the endpoint off and tell its institute's admins. A success rese
 count. Redirects are not followed (a moved endpoint is re-registered by its admins).
 """
 
+import ipaddress
 import json
 import logging
 import random
+import socket
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -68,7 +71,28 @@ def body_of(delivery: Delivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
+def _refused_address(url: str) -> str:
+    """Why the URL's host may not be reached: a loopback, private, link-local or reserved
+    address (the portal's own network, a cloud metadata service) unless the operator
+    allows them (``WEBHOOKS_ALLOW_PRIVATE_ADDRESSES``). Empty when it may."""
+    if getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", settings.DEBUG):
+        return ""
+    parts = urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        return f"Cannot resolve {parts.hostname}: {exc}"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return f"{parts.hostname} resolves to {address}, which is not a public address."
+    return ""
+
+
 def _post(endpoint: Endpoint, delivery: Delivery) -> tuple[int | None, str]:
+    refused = _refused_address(endpoint.url)
+    if refused:
+        return None, refused
     body = body_of(delivery)
     timestamp = int(time.time())
     request = urllib.request.Request(  # noqa: S310 - the URL is an admin's http(s) endpoint
