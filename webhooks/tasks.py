@@ -16,7 +16,9 @@ def deliver(delivery_id: int) -> None:
 
 @shared_task(name="webhooks.tasks.sweep", ignore_result=True)
 def sweep() -> None:
-    """Announce overdue milestones, and queue again deliveries whose task was lost."""
+    """Announce overdue milestones, queue again deliveries whose task was lost, and forget
+    finished deliveries past the log's retention."""
     dispatch.overdue_announce()
+    delivery_services.deliveries_prune()
     for pk in delivery_services.deliveries_due():
         dispatch.enqueue(pk)

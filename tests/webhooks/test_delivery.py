@@ -8,10 +8,11 @@ import pytest
 from exchange import services as exchange_services
 from notifications.models import Notification
 from tests.factories import UserFactory
-from webhooks import signing, tasks
+from webhooks import services, signing, tasks
 from webhooks.models import Delivery
 
 from .conftest import endpoint_for, institute_admin
+from .receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,19 @@ def test_a_private_address_is_refused_unless_the_operator_allows_it(
     assert receiver.received == []
     assert delivery.status == Delivery.Status.PENDING and delivery.attempts == 1
     assert "127.0.0.1, which is not a public address" in delivery.error
+
+
+def test_the_log_forgets_finished_deliveries_after_its_retention(world, clock, settings):
+    """Finished deliveries older than WEBHOOKS_LOG_DAYS go; pending ones stay."""
+    settings.WEBHOOKS_LOG_DAYS = 30
+    endpoint = endpoint_for(world.uk, Receiver(port=443))
+    old = [
+        Delivery.objects.create(endpoint=endpoint, event_type="handover.sent", payload={}, status=s)
+        for s in (Delivery.Status.DELIVERED, Delivery.Status.FAILED, Delivery.Status.PENDING)
+    ]
+    clock.shift(datetime.timedelta(days=31))
+    recent = Delivery.objects.create(
+        endpoint=endpoint, event_type="handover.sent", payload={}, status="delivered"
+    )
+    assert services.deliveries_prune() == 2
+    assert set(Delivery.objects.all()) == {old[2], recent}

@@ -223,3 +223,14 @@ def deliveries_due(*, now=None, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def deliveries_prune(*, now=None) -> int:
+    """Forget finished deliveries older than ``WEBHOOKS_LOG_DAYS`` (the log's retention)."""
+    now = now or timezone.now()
+    days = int(getattr(settings, "WEBHOOKS_LOG_DAYS", 90))
+    deleted, _ = Delivery.objects.filter(
+        status__in=[Delivery.Status.DELIVERED, Delivery.Status.FAILED],
+        created_at__lt=now - timedelta(days=days),
+    ).delete()
+    return deleted

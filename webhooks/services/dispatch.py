@@ -57,9 +57,12 @@ def _event_id(event: events.Event, dedupe_key: str, endpoint: Endpoint) -> str:
     return str(uuid.uuid4())
 
 
-def deliveries_create(event: events.Event, *, dedupe_key: str = "") -> list[Delivery]:
+def deliveries_create(
+    event: events.Event, *, dedupe_key: str = "", endpoints: list[Endpoint] | None = None
+) -> list[Delivery]:
     """The deliveries for ``event``: nothing for an institute that may not see the record."""
-    endpoints = _endpoints_for(event.type)
+    if endpoints is None:
+        endpoints = _endpoints_for(event.type)
     if dedupe_key and endpoints:
         done = set(
             Delivery.objects.filter(dedupe_key=dedupe_key).values_list("endpoint_id", flat=True)
@@ -115,18 +118,34 @@ def overdue_announce(*, now=None) -> int:
     once however often this runs.
     """
     now = now or timezone.now()
-    count = 0
-    if not _endpoints_for(events.EventType.MILESTONE_OVERDUE):
+    listening = _endpoints_for(events.EventType.MILESTONE_OVERDUE)
+    if not listening:
         return 0
-    rows = programmes_reminders.milestone_overdue(now).values_list(OBJECT, WINDOW)
-    for pk, window in rows.iterator():
-        event = events.Event(
-            type=events.EventType.MILESTONE_OVERDUE,
-            model=Milestone,
-            pk=pk,
-            change="overdue",
-            occurred_at=now,
-            detail={"window": window},
+    rows = list(programmes_reminders.milestone_overdue(now).values_list(OBJECT, WINDOW))
+    count = 0
+    for start in range(0, len(rows), 500):
+        chunk = [
+            (pk, window, f"milestone.overdue:{pk}:{window}")
+            for pk, window in rows[start : start + 500]
+        ]
+        # What each endpoint already heard, in one query per chunk: a repeated sweep
+        # costs a read, not a check per milestone.
+        sent = set(
+            Delivery.objects.filter(dedupe_key__in=[key for _, _, key in chunk]).values_list(
+                "dedupe_key", "endpoint_id"
+            )
         )
-        count += len(deliveries_create(event, dedupe_key=f"milestone.overdue:{pk}:{window}"))
+        for pk, window, key in chunk:
+            missing = [e for e in listening if (key, e.pk) not in sent]
+            if not missing:
+                continue
+            event = events.Event(
+                type=events.EventType.MILESTONE_OVERDUE,
+                model=Milestone,
+                pk=pk,
+                change="overdue",
+                occurred_at=now,
+                detail={"window": window},
+            )
+            count += len(deliveries_create(event, dedupe_key=key, endpoints=missing))
     return count
