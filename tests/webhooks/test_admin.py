@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import Role
 from portal.events import EventType
 from tests.factories import enable_totp
 from webhooks.models import Delivery, Endpoint
@@ -151,3 +152,17 @@ def test_the_delivery_log_is_read_only_and_scoped(world, uk_admin):
     other = Delivery.objects.get(endpoint=theirs)
     response = client.get(reverse("admin:webhooks_delivery_change", args=[other.pk]))
     assert response.status_code in (302, 404)
+
+
+def test_after_migrate_the_institute_admins_role_may_manage_endpoints(db):
+    """An upgrade gives the existing role the new app's permissions."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import post_migrate
+
+    Group.objects.filter(name=Role.INSTITUTE_ADMIN.value).delete()
+    config = apps.get_app_config("webhooks")
+    post_migrate.send(sender=config, app_config=config, using="default", verbosity=0)
+    group = Group.objects.get(name=Role.INSTITUTE_ADMIN.value)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_endpoint", "change_endpoint", "view_delivery"} <= codenames
