@@ -95,8 +95,9 @@ class Delivery(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due_idx")
         ]
         constraints = [
+            # Led by the key: the overdue sweep asks which endpoints heard each key.
             models.UniqueConstraint(
-                fields=["endpoint", "dedupe_key"],
+                fields=["dedupe_key", "endpoint"],
                 condition=~Q(dedupe_key=""),
                 name="webhook_delivery_once_uniq",
             )
