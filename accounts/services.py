@@ -43,6 +43,7 @@ INSTITUTE_ADMIN_APPS = (
     "programmes",
     "handover",
     "notifications",
+    "api",
     "webhooks",
 )
 
