@@ -43,6 +43,9 @@ def add(client, institute, **overrides):
 def test_an_admin_registers_an_endpoint_and_sees_its_secret(world, uk_admin, settings):
     settings.WEBHOOKS_ALLOW_HTTP = False
     client = admin_client(uk_admin)
+    form = client.get(reverse("admin:webhooks_endpoint_add")).content.decode()
+    assert "Application decided" in form and "Handover acknowledged" in form
+    assert world.uk.name in form and world.au.name not in form
     response = add(client, world.uk)
     assert response.status_code == 302, response.content.decode()[:2000]
     endpoint = Endpoint.objects.get()
