@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from exchange import services as exchange_services
+from exchange.models import Secondment
 from handover import services as handover_services
 from portal.events import EventType
 from programmes import services as programmes_services
@@ -160,3 +161,20 @@ def test_an_endpoint_hears_only_the_types_it_chose(
         world.accepted()
         make_handover(world.uk_staff, [world.au_staff], [make_document(world.uk_staff)])
     assert [e["type"] for e in receiver.events()] == ["handover.sent"]
+
+
+def test_a_secondment_starting_and_ending(world, hear, clock, django_capture_on_commit_callbacks):
+    """Started on its first day, ended early, by the services that do it."""
+    _, secondment = world.accepted()
+    Secondment.objects.filter(pk=secondment.pk).update(status=Secondment.Status.READY)
+    clock.move_to(datetime.datetime(2026, 10, 1, 9, 0, tzinfo=datetime.UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        exchange_services.secondment_start(secondment=secondment, actor=world.au_supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        exchange_services.secondment_end_early(
+            secondment=secondment,
+            actor=world.au_supervisor,
+            end_date=datetime.date(2026, 12, 1),
+            reason="Called home.",
+        )
+    assert hear() == [("secondment.changed", "active"), ("secondment.changed", "ended_early")]
