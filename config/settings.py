@@ -237,6 +237,8 @@ WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
 WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
 # Days the delivery log keeps finished deliveries.
 WEBHOOKS_LOG_DAYS = env.int("WEBHOOKS_LOG_DAYS", default=90)
+# Hours the previous secret still signs deliveries after a rotation.
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.float("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 # Endpoints on loopback, private or link-local addresses (the portal's own network, a
 # cloud metadata service) are refused at delivery unless the operator allows them.

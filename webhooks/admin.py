@@ -49,6 +49,7 @@ class EndpointAdmin(InstituteScopedAdmin, admin.ModelAdmin):
     search_fields = ["name", "url"]
     readonly_fields = [
         "secret",
+        "previous_secret_until",
         "consecutive_failures",
         "disabled_at",
         "disabled_reason",
@@ -67,10 +68,12 @@ class EndpointAdmin(InstituteScopedAdmin, admin.ModelAdmin):
             (
                 "Signing secret",
                 {
-                    "fields": ["secret"],
+                    "fields": ["secret", "previous_secret_until"],
                     "description": "Your receiving system checks each delivery's "
                     "X-Portal-Signature header with this secret. Keep it secret; rotate it "
-                    "(an action on the list) if it may have leaked.",
+                    "(an action on the list) if it may have leaked. After a rotation the "
+                    "previous secret also signs deliveries for a day, while the receiving "
+                    "system moves to the new one.",
                 },
             ),
             (

@@ -26,6 +26,12 @@ class Endpoint(models.Model):
     url = models.URLField("URL", max_length=URL_MAX_LENGTH)
     event_types = models.JSONField(default=list)
     secret = models.CharField(max_length=100, editable=False)
+    # After a rotation, deliveries are signed with both secrets for a while, so that the
+    # receiving system can take the new one without refusing any delivery.
+    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(
+        "previous secret also signs until", null=True, blank=True, editable=False
+    )
     is_active = models.BooleanField(
         "active",
         default=True,
@@ -58,6 +64,13 @@ class Endpoint(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:webhooks_endpoint_change", args=[self.pk])
+
+    def signing_secrets(self, now) -> list[str]:
+        """The secret, then the previous one while its overlap lasts."""
+        secrets = [self.secret]
+        if self.previous_secret and self.previous_secret_until and now < self.previous_secret_until:
+            secrets.append(self.previous_secret)
+        return secrets
 
     def hears(self, event_type: str) -> bool:
         return self.is_active and event_type in (self.event_types or [])

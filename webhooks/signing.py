@@ -25,8 +25,13 @@ def signature(*, secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signature_header(*, secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={int(timestamp)},v1={signature(secret=secret, timestamp=timestamp, body=body)}"
+def signature_header(*, secrets: list[str], timestamp: int, body: bytes) -> str:
+    """``t=<timestamp>,v1=<hex>``, with one ``v1`` per secret (two while a rotated
+    secret's overlap lasts)."""
+    signed = ",".join(
+        f"v1={signature(secret=secret, timestamp=timestamp, body=body)}" for secret in secrets
+    )
+    return f"t={int(timestamp)},{signed}"
 
 
 def verify(
@@ -38,12 +43,12 @@ def verify(
     tolerance: int = DEFAULT_TOLERANCE_SECONDS,
 ) -> bool:
     """The receiver's check: a well-formed header, a recent timestamp, a matching v1."""
-    parts = dict(item.split("=", 1) for item in (header or "").split(",") if "=" in item)
+    items = [item.split("=", 1) for item in (header or "").split(",") if "=" in item]
     try:
-        timestamp = int(parts["t"])
+        timestamp = int(dict(items)["t"])
     except (KeyError, ValueError):
         return False
     if abs(now - timestamp) > tolerance:
         return False
     expected = signature(secret=secret, timestamp=timestamp, body=body)
-    return hmac.compare_digest(expected, parts.get("v1", ""))
+    return any(hmac.compare_digest(expected, value) for key, value in items if key == "v1")

@@ -12,7 +12,7 @@ from webhooks import services, signing, tasks
 from webhooks.models import Delivery
 
 from .conftest import endpoint_for, institute_admin
-from .receiver import Receiver
+from .receiver import Receiver, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_delivery_reaches_the_receiver_signed_and_is_logged(
 def test_a_wrong_secret_or_an_altered_body_or_an_old_timestamp_does_not_verify():
     """The signature binds the secret, the exact body and the timestamp."""
     body = b'{"id":"1"}'
-    header = signing.signature_header(secret="whsec_a", timestamp=1_000_000, body=body)
+    header = signing.signature_header(secrets=["whsec_a"], timestamp=1_000_000, body=body)
     assert signing.verify(secret="whsec_a", header=header, body=body, now=1_000_010)
     assert not signing.verify(secret="whsec_b", header=header, body=body, now=1_000_010)
     assert not signing.verify(secret="whsec_a", header=header, body=body + b" ", now=1_000_010)
@@ -179,3 +179,29 @@ def test_the_log_forgets_finished_deliveries_after_its_retention(world, clock, s
     )
     assert services.deliveries_prune() == 2
     assert set(Delivery.objects.all()) == {old[2], recent}
+
+
+def test_after_a_rotation_both_secrets_sign_for_the_overlap_then_only_the_new(
+    world, receivers, eager, clock, django_capture_on_commit_callbacks, settings
+):
+    """A receiver still holding the old secret verifies for WEBHOOKS_SECRET_OVERLAP_HOURS,
+    one holding the new secret at once; after the overlap only the new one signs."""
+    settings.WEBHOOKS_SECRET_OVERLAP_HOURS = 24
+    receiver = receivers()
+    endpoint = endpoint_for(world.uk, receiver, event_types=["application.decided"])
+    old_secret = endpoint.secret
+    endpoint = services.endpoint_rotate_secret(actor=endpoint.created_by, endpoint=endpoint)
+    assert endpoint.secret != old_secret
+
+    accept(world, django_capture_on_commit_callbacks)
+    got = receiver.received[-1]
+    assert got.verified  # with the old secret, still held by the receiver
+    assert verify(endpoint.secret, got.headers["x-portal-signature"], got.body)
+    assert got.headers["x-portal-signature"].count("v1=") == 2
+
+    clock.shift(datetime.timedelta(hours=25))
+    accept(world, django_capture_on_commit_callbacks, UserFactory(institute=world.uk))
+    got = receiver.received[-1]
+    assert not got.verified
+    assert verify(endpoint.secret, got.headers["x-portal-signature"], got.body)
+    assert got.headers["x-portal-signature"].count("v1=") == 1

@@ -103,7 +103,7 @@ def _post(endpoint: Endpoint, delivery: Delivery) -> tuple[int | None, str]:
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             signing.SIGNATURE_HEADER: signing.signature_header(
-                secret=endpoint.secret, timestamp=timestamp, body=body
+                secrets=endpoint.signing_secrets(timezone.now()), timestamp=timestamp, body=body
             ),
             signing.EVENT_ID_HEADER: str(delivery.event_id),
             signing.EVENT_TYPE_HEADER: delivery.event_type,

@@ -1,5 +1,6 @@
 """Registering endpoints: by the admins of their institute, with a secret made here."""
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Institute, User
 from portal.events import EventType
@@ -112,10 +114,17 @@ def endpoint_update(*, actor: User, endpoint: Endpoint, **fields: Any) -> Endpoi
 
 @transaction.atomic
 def endpoint_rotate_secret(*, actor: User, endpoint: Endpoint) -> Endpoint:
-    """A new secret at once; deliveries from now on are signed with it."""
+    """A new secret at once. For ``WEBHOOKS_SECRET_OVERLAP_HOURS`` deliveries are signed
+    with the old one too, so the receiving system can move to the new one without
+    refusing a delivery."""
     endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
     if not access.can_manage_endpoint(user=actor, endpoint=endpoint):
         raise PermissionDenied("Only an admin of this institute can change its endpoints.")
+    hours = float(getattr(settings, "WEBHOOKS_SECRET_OVERLAP_HOURS", 24))
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_until = timezone.now() + timedelta(hours=hours)
     endpoint.secret = signing.new_secret()
-    endpoint.save(update_fields=["secret", "updated_at"])
+    endpoint.save(
+        update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"]
+    )
     return endpoint
