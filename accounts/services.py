@@ -39,7 +39,15 @@ def institute_upsert(
 # institute by each ModelAdmin); they never get permissions on groups or permissions.
 # What they may do to people (their own institute's, the portal's roles only) is decided
 # by accounts.access (people_managed_in_admin, person_fields_locked_for).
-INSTITUTE_ADMIN_APPS = ("accounts", "exchange", "programmes", "handover", "notifications", "api")
+INSTITUTE_ADMIN_APPS = (
+    "accounts",
+    "exchange",
+    "programmes",
+    "handover",
+    "notifications",
+    "api",
+    "webhooks",
+)
 
 
 @transaction.atomic
