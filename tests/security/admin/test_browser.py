@@ -39,7 +39,13 @@ def admin_pages(world, admin) -> list[str]:
         "handover_document": document,
     }
     no_add = {"exchange_application", "exchange_secondment"}
-    urls = [reverse("admin:index"), reverse("admin:api_personalaccesstoken_changelist")]
+    urls = [
+        reverse("admin:index"),
+        reverse("admin:api_personalaccesstoken_changelist"),
+        reverse("admin:webhooks_endpoint_changelist"),
+        reverse("admin:webhooks_endpoint_add"),
+        reverse("admin:webhooks_delivery_changelist"),
+    ]
     for name, obj in records.items():
         urls.append(reverse(f"admin:{name}_changelist"))
         urls.append(reverse(f"admin:{name}_change", args=[obj.pk]))
