@@ -1,0 +1,49 @@
+"""The sweep's one world: built once per module inside a transaction that is rolled back
+at the end, with the clock frozen; each test runs in a savepoint of it."""
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+
+from .world import NOW, build
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated():
+    """Replaces the suite's per-test media folder: the world's files live in the module's
+    folder (see ``world``), so every test of the module can download them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("sweep-media")
+    storages = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media)},
+        },
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        },
+    }
+    with (
+        time_machine.travel(NOW, tick=False),
+        override_settings(
+            MEDIA_ROOT=str(media),
+            STORAGES=storages,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        django_db_blocker.unblock(),
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
