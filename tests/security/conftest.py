@@ -3,9 +3,12 @@ at the end, with the clock frozen; each test runs in a savepoint of it."""
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
+
+from tests.conftest import need_service
 
 from .world import NOW, build
 
@@ -21,6 +24,12 @@ def _fast_and_isolated():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The sweep reads PostgreSQL's per-transaction write counters.
+    need_service(
+        "PostgreSQL",
+        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        "set DATABASE_URL=postgres://postgres@127.0.0.1:5432/exchange_portal",
+    )
     media = tmp_path_factory.mktemp("sweep-media")
     storages = {
         "default": {
