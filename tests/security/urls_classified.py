@@ -281,9 +281,7 @@ ROUTES: dict[str, object] = {
         "active",
         lambda w: {"pk": w.secondment_active.pk},
         right="uk_manager",
-        posts=(
-            Post("end early", lambda w: {"end_date": "2027-01-15", "reason": "Ended early."}),
-        ),
+        posts=(Post("end early", lambda w: {"end_date": "2027-01-15", "reason": "Ended early."}),),
         post_refused=("secondee_active",),
     ),
     "exchange:secondment_cancel": Scoped(
@@ -501,7 +499,10 @@ ROUTES: dict[str, object] = {
     "notifications:read_all": SIGNED_IN_POST,
     "notifications:open": Scoped(
         # Opening a notice marks it read and goes on to what it is about.
-        "notice", lambda w: {"pk": w.notice.pk}, right="researcher", get_ok=302
+        "notice",
+        lambda w: {"pk": w.notice.pk},
+        right="researcher",
+        get_ok=302,
     ),
     "notifications:read": Scoped(
         "notice",

@@ -173,7 +173,10 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         host_supervisor=nz_person,
     )
     item = secondment.checklist_items.create(
-        key="travel", title="Book travel", owner_party="secondee", owner=uk_person,
+        key="travel",
+        title="Book travel",
+        owner_party="secondee",
+        owner=uk_person,
         due_date=datetime.date(2027, 1, 15),
     )
     midpoint = MidpointReview.objects.create(
