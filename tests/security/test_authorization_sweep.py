@@ -462,3 +462,44 @@ def test_a_draft_application_is_not_shown_to_the_host_institutes_admin(world):
     client = client_as(world.au_admin)
     url = reverse("admin:exchange_application_change", args=[draft.pk])
     assert client.get(url).status_code in (302, 403, 404)
+
+
+def _autocomplete_cases():
+    for model, model_admin in admin.site._registry.items():
+        for field_name in getattr(model_admin, "autocomplete_fields", ()):
+            target = model._meta.get_field(field_name).remote_field.model._meta.label_lower
+            if ADMIN_MODELS.get(target) == SCOPED:
+                label = model._meta.label_lower
+                yield pytest.param(label, field_name, target, id=f"{label}.{field_name}")
+
+
+# What to type in the picker to find the world's UK-only record of each target model.
+AUTOCOMPLETE_TERMS = {
+    "accounts.user": "Una Kingdom",
+    "exchange.secondment": "Una Kingdom",
+    "exchange.application": "Una Kingdom",
+    "exchange.opportunity": "UK-only role",
+}
+
+
+@pytest.mark.parametrize(("label", "field_name", "target"), list(_autocomplete_cases()))
+def test_admin_autocomplete_offers_no_record_of_the_other_institute(
+    world, label, field_name, target
+):
+    """The pickers search the same institute-scoped list as the changelist: the UK admin
+    finds the UK-only record, the Australian admin does not."""
+    record = world.admin_records[target]
+    app_label, model_name = label.split(".")
+    query = {
+        "app_label": app_label,
+        "model_name": model_name,
+        "field_name": field_name,
+        "term": AUTOCOMPLETE_TERMS[target],
+    }
+    offered = {}
+    for side, user in (("own", world.uk_admin), ("other", world.au_admin)):
+        response = client_as(user).get(reverse("admin:autocomplete"), query)
+        assert response.status_code == 200, (side, response.status_code)
+        offered[side] = {item["id"] for item in response.json()["results"]}
+    assert str(record.pk) in offered["own"], f"{target} #{record.pk} not found by its admin"
+    assert str(record.pk) not in offered["other"], f"{target} #{record.pk} offered to the other"
