@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from tests.conftest import need_service
 
-from .world import NOW, build
+from .world import NOW, SESSIONS, build
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,27 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build()
+            world = build()
+            SESSIONS.update(_sign_in_everyone(world))
+            yield world
         finally:
+            SESSIONS.clear()
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def _sign_in_everyone(world) -> dict:
+    """One session per person of the world, made inside the world's transaction, so each
+    test starts signed in without writing a session of its own."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    sessions = {}
+    for person in vars(world).values():
+        if isinstance(person, User) and person.pk not in sessions:
+            client = Client()
+            client.force_login(person)
+            sessions[person.pk] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return sessions

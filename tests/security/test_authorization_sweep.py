@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test import Client
@@ -36,6 +37,7 @@ from .urls_classified import (
     Out,
     Scoped,
 )
+from .world import SESSIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -160,9 +162,16 @@ def changed(before: dict, after: dict) -> list[str]:
 
 
 def client_as(user) -> Client:
+    """A fresh client (no cookies from another test) signed in as ``user``, with the
+    session the world made for them."""
     client = Client()
-    if user is not None:
+    if user is None:
+        return client
+    session = SESSIONS.get(user.pk)
+    if session is None:
         client.force_login(user)
+    else:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
     return client
 
 

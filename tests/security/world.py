@@ -37,6 +37,9 @@ from tests.programmes.factories import MembershipFactory, MilestoneFactory, Proj
 
 NOW = datetime.datetime(2026, 8, 3, 9, 0, tzinfo=datetime.UTC)
 
+# The session cookie of each person of the world while it exists (see conftest.world).
+SESSIONS: dict[int, str] = {}
+
 UK_EYES_ONLY = Marking(scheme="UK", classification="OFFICIAL", releasability="UK EYES ONLY")
 
 
