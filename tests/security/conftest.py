@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from tests.conftest import need_service
 
-from .world import NOW, SESSIONS, build
+from .world import NOW, SESSIONS, TOKENS, build
 
 
 @pytest.fixture(autouse=True)
@@ -54,9 +54,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             world = build()
             SESSIONS.update(_sign_in_everyone(world))
+            TOKENS.update(_tokens_for_everyone(world))
             yield world
         finally:
             SESSIONS.clear()
+            TOKENS.clear()
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 
@@ -76,3 +78,19 @@ def _sign_in_everyone(world) -> dict:
             client.force_login(person)
             sessions[person.pk] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     return sessions
+
+
+def _tokens_for_everyone(world) -> dict:
+    """A read-and-write API token for each person of the world (made with MFA, as a
+    manager's must be)."""
+    from accounts.models import User
+    from api import services as api_services
+
+    tokens = {}
+    for person in vars(world).values():
+        if isinstance(person, User) and person.pk not in tokens:
+            _token, raw = api_services.token_create(
+                actor=person, name="Sweep", scope="read_write", expires_in_days=30, mfa_done=True
+            )
+            tokens[person.pk] = raw
+    return tokens

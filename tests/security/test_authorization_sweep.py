@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import urls_classified as classified
@@ -26,6 +27,7 @@ from .urls_classified import (
     ADMIN_MODELS,
     ADMIN_SITE,
     ADMIN_VIEWS,
+    API,
     MANAGER,
     PUBLIC,
     ROUTES,
@@ -37,7 +39,7 @@ from .urls_classified import (
     Out,
     Scoped,
 )
-from .world import SESSIONS
+from .world import SESSIONS, TOKENS
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +124,7 @@ def test_every_url_pattern_is_classified():
             missing.append(f"{key!r} ({route})")
     assert not missing, (
         f"Unclassified URL patterns: classify each in ROUTES in {WHERE} "
-        "(PUBLIC, SIGNED_IN, MANAGER, TOKEN, ADMIN_SITE, Scoped(...) or Out(reason)):\n  "
+        "(PUBLIC, SIGNED_IN, MANAGER, TOKEN, ADMIN_SITE, API, Scoped(...) or Out(reason)):\n  "
         + "\n  ".join(missing)
     )
     stale = sorted(set(ROUTES) - seen)
@@ -148,22 +150,37 @@ def test_out_of_scope_says_why():
 def fingerprint() -> dict[str, tuple]:
     """Rows inserted, updated and deleted so far in this transaction, per table
     (PostgreSQL's own counters, which include the test's savepoint): equal before and
-    after a request means the request wrote nothing. The session store is left out."""
+    after a request means the request wrote nothing. The session store is left out, and
+    so are the API tokens' last-used stamps."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables "
             "WHERE relname <> 'django_session'"
         )
-        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        counts = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        # Using an API token stamps when it was last used: bookkeeping, not a change. Its
+        # table is compared by its contents without that stamp.
+        if "api_personalaccesstoken" in counts:
+            cursor.execute(
+                "SELECT md5(coalesce(string_agg(concat_ws('|', id, user_id, name, scope, "
+                "expires_at, revoked_at), ',' ORDER BY id), '')) FROM api_personalaccesstoken"
+            )
+            counts["api_personalaccesstoken"] = cursor.fetchone()
+    return counts
 
 
 def changed(before: dict, after: dict) -> list[str]:
     return sorted(t for t in after if before.get(t) != after[t])
 
 
-def client_as(user) -> Client:
+def client_as(user, *, api: bool = False) -> Client:
     """A fresh client (no cookies from another test) signed in as ``user``, with the
-    session the world made for them."""
+    session the world made for them; for the API, one sending their token."""
+    if api:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {TOKENS[user.pk]}")
+        return client
     client = Client()
     if user is None:
         return client
@@ -189,7 +206,7 @@ def _sample_kwargs(route: str) -> dict:
 
 
 def _refused_anonymously(response) -> bool:
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     location = response.headers.get("Location", "")
     return response.status_code == 302 and ("/login/" in location or "/admin/login" in location)
@@ -249,6 +266,13 @@ def test_admin_site_pages_refuse_everyone_but_admins(world, key, route):
         assert _refused_anonymously(response), (key, person)
 
 
+@pytest.mark.parametrize(("key", "route"), _patterns_of(API))
+def test_api_endpoints_need_a_token(world, key, route):
+    url = _url(key, route)
+    assert client_as(None, api=True).get(url).status_code == 401, key
+    assert client_as(world.uk_stranger, api=True).get(url).status_code == 200, key
+
+
 @pytest.mark.parametrize(("key", "route"), _patterns_of(TOKEN))
 def test_the_calendar_feed_answers_its_token_only(world, key, route):
     anonymous = client_as(None)
@@ -296,7 +320,7 @@ GET_CASES = [
 @pytest.mark.parametrize(("key", "scoped", "who"), GET_CASES)
 def test_a_record_page_opens_for_the_right_person_only(world, key, scoped, who):
     url = reverse(key, kwargs=scoped.kwargs(world))
-    client = client_as(person(world, scoped, who))
+    client = client_as(person(world, scoped, who), api=scoped.api)
     before = fingerprint()
     response = client.get(url)
     label = f"GET {url} as {who}"
@@ -347,11 +371,18 @@ POST_CASES = [
 def test_a_record_action_is_taken_by_the_right_person_only(world, key, scoped, post, who):
     url = reverse(key, kwargs=scoped.kwargs(world))
     data = post_data(world, scoped, post, url)
-    client = client_as(person(world, scoped, who))
+    client = client_as(person(world, scoped, who), api=scoped.api)
     before = fingerprint()
-    response = client.post(url, data)
+    if scoped.api:
+        response = getattr(client, scoped.method)(url, data, format="json")
+    else:
+        response = client.post(url, data)
     after = fingerprint()
-    label = f"POST {url} ({post.label}) as {who}"
+    label = f"{scoped.method.upper()} {url} ({post.label}) as {who}"
+    if who == "right" and scoped.api:
+        assert response.status_code in (200, 201), f"{label}: {response.status_code}"
+        assert changed(before, after), f"{label}: nothing was saved"
+        return
     if who == "right":
         form = response.context.get("form") if response.context else None
         errors = form.errors if form is not None else ""
@@ -362,7 +393,7 @@ def test_a_record_action_is_taken_by_the_right_person_only(world, key, scoped, p
     if who in STRANGERS:
         _assert_refused(response, who, label)
     else:  # on the record, but not theirs to do: any answer, as long as nothing changed
-        assert response.status_code in (200, 302, 403, 404), label
+        assert response.status_code in (200, 302, 400, 403, 404), label
     assert changed(before, after) == [], f"{label} changed {changed(before, after)}"
 
 
@@ -435,7 +466,7 @@ def test_an_admin_record_opens_for_its_institutes_admin_only(world, label, view,
 
 def test_classes_are_the_documented_ones():
     """Every value in ROUTES is one of the classes the module's docstring lists."""
-    kinds = {PUBLIC, SIGNED_IN, SIGNED_IN_POST, MANAGER, TOKEN, ADMIN_SITE}
+    kinds = {PUBLIC, SIGNED_IN, SIGNED_IN_POST, MANAGER, TOKEN, ADMIN_SITE, API}
     for key, kind in ROUTES.items():
         options = kind if isinstance(kind, tuple) else (kind,)
         for option in options:

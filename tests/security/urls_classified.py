@@ -12,6 +12,10 @@ ADDING A URL? Classify it here, or ``test_every_url_pattern_is_classified`` fail
 - ``Scoped(...)``: one record's page, requested for a real record as anonymous, as a
   stranger at the other institute, as a stranger at the same institute, and as the right
   person, for GET and every POST action (``Post``), built from ``tests/security/world.py``;
+- ``API``: an endpoint of ``/api/v1/`` that needs a personal access token and shows
+  only the token's person's own things (lists, ``me``); a record's endpoint is a
+  ``Scoped(..., api=True)``, requested with each person's token (``tests/api`` checks
+  the answers' content);
 - ``Out("reason")``: explicitly out of the sweep, with the reason.
 
 The key is the URL's name (``namespace:name``), or its route when it has no name.
@@ -37,6 +41,7 @@ SIGNED_IN_POST = "signed in (POST)"
 MANAGER = "programme managers"
 TOKEN = "secret token"
 ADMIN_SITE = "admin site"
+API = "API (personal access token)"
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,9 @@ class Scoped:
     posts: tuple[Post, ...] = ()
     # People on the record who may read it but not take this action.
     post_refused: tuple[str, ...] = field(default_factory=tuple)
+    # An API endpoint: a bearer token instead of a session, JSON bodies, 401 for nobody.
+    api: bool = False
+    method: str = "post"
 
 
 def _iso(day: datetime.date) -> str:
@@ -511,6 +519,254 @@ ROUTES: dict[str, object] = {
         get=False,
         posts=(Post("read"),),
     ),
+    # --- API tokens (account area) and the API ---------------------------------------
+    "api_tokens": SIGNED_IN,
+    "api_token_revoke": Scoped(
+        "token",
+        lambda w: {"pk": w.token.pk},
+        right="researcher",
+        get=False,
+        posts=(Post("revoke"),),
+    ),
+    "api:me": API,
+    "api:schema": PUBLIC,  # the OpenAPI schema: what the API offers, no data
+    "api:docs": PUBLIC,  # the reference page rendered from the schema
+    "api:not_found": PUBLIC,  # a JSON 404 for any other address under /api/
+    "api:opportunity-list": API,
+    "api:application-list": API,
+    "api:secondment-list": API,
+    "api:programme-list": API,
+    "api:project-list": API,
+    "api:milestone-list": API,
+    "api:document-list": API,
+    "api:handover-list": API,
+    "api:opportunity-detail": Scoped(
+        "draft", lambda w: {"pk": w.opportunity_draft.pk}, right="au_pm", owner="au", api=True
+    ),
+    "api:application-detail": Scoped(
+        "submitted", lambda w: {"pk": w.app_submitted.pk}, right="applicant_submitted", api=True
+    ),
+    **{
+        f"api:application-{name}": Scoped(
+            name,
+            lambda w, app=app: {"pk": getattr(w, app).pk},
+            right=right,
+            get=False,
+            api=True,
+            posts=(REASON,),
+            post_refused=refused,
+        )
+        for name, app, right, refused in (
+            ("endorse", "app_submitted", "uk_manager", ("applicant_submitted",)),
+            ("return-for-changes", "app_submitted", "uk_manager", ("applicant_submitted",)),
+            ("decline", "app_submitted", "uk_manager", ("applicant_submitted",)),
+            ("withdraw", "app_submitted", "applicant_submitted", ("uk_manager",)),
+            ("submit", "app_draft", "applicant_draft", ()),
+        )
+    },
+    "api:application-accept": Scoped(
+        "endorsed",
+        lambda w: {"pk": w.app_endorsed.pk},
+        right="au_pm",
+        get=False,
+        api=True,
+        posts=(
+            Post(
+                "accept",
+                lambda w: {"arrangement": "secondment", "host_supervisor": w.au_supervisor.pk},
+            ),
+        ),
+        post_refused=("applicant_endorsed", "uk_manager"),
+    ),
+    "api:secondment-detail": Scoped(
+        "planning", lambda w: {"pk": w.secondment.pk}, right="secondee", api=True
+    ),
+    "api:secondment-checklist": Scoped(
+        "planning", lambda w: {"pk": w.secondment.pk}, right="secondee", api=True
+    ),
+    "api:secondment-checklist-item": Scoped(
+        # Issue 14: only the item's owner side changes it.
+        "host-item",
+        lambda w: {"pk": w.secondment.pk, "item_pk": w.clearance.pk},
+        right="au_supervisor",
+        get=False,
+        api=True,
+        method="patch",
+        posts=(Post("update", lambda w: {"status": "in_progress", "notes": "Asked"}),),
+        post_refused=("secondee", "uk_manager"),
+    ),
+    "api:secondment-cancel": Scoped(
+        "planning",
+        lambda w: {"pk": w.secondment.pk},
+        right="uk_manager",
+        get=False,
+        api=True,
+        posts=(REASON,),
+        post_refused=("secondee",),
+    ),
+    "api:secondment-dates": Scoped(
+        "planning",
+        lambda w: {"pk": w.secondment.pk},
+        right="uk_manager",
+        get=False,
+        api=True,
+        posts=(
+            Post(
+                "re-date",
+                lambda w: {
+                    "start_date": "2026-10-05",
+                    "end_date": "2027-04-05",
+                    "reason": "Moved by the sweep.",
+                },
+            ),
+        ),
+        post_refused=("secondee",),
+    ),
+    "api:secondment-end-early": Scoped(
+        "active",
+        lambda w: {"pk": w.secondment_active.pk},
+        right="uk_manager",
+        get=False,
+        api=True,
+        posts=(Post("end early", lambda w: {"end_date": "2027-01-15", "reason": "Ended early."}),),
+        post_refused=("secondee_active",),
+    ),
+    "api:secondment-ready": Scoped(
+        "ready",
+        lambda w: {"pk": w.secondment_ready.pk},
+        right="uk_manager",
+        get=False,
+        api=True,
+        posts=(Post("ready"),),
+        post_refused=("secondee_ready",),
+    ),
+    "api:secondment-start": Out(
+        "needs a ready secondment on its start date; tests/api/test_authorization.py asks it "
+        "as nobody, both strangers and the right person"
+    ),
+    "api:secondment-complete": Out(
+        "needs an active secondment past its end date; tests/api/test_authorization.py asks "
+        "it as nobody, both strangers and the right person"
+    ),
+    "api:secondment-supervisor": Scoped(
+        "planning",
+        lambda w: {"pk": w.secondment.pk},
+        right="au_pm",
+        get=False,
+        api=True,
+        posts=(Post("name", lambda w: {"host_supervisor": w.au_manager.pk}),),
+        post_refused=("secondee", "au_supervisor"),
+    ),
+    "api:programme-detail": Scoped(
+        "programme", lambda w: {"pk": w.programme.pk}, right="researcher", api=True
+    ),
+    "api:project-detail": Scoped(
+        "project", lambda w: {"code": w.project.code}, right="researcher", api=True
+    ),
+    "api:project-milestones": Scoped(
+        "project",
+        lambda w: {"code": w.project.code},
+        right="uk_pm",
+        get=False,
+        api=True,
+        posts=(
+            Post(
+                "create",
+                lambda w: {
+                    "title": "Added by the sweep",
+                    "owner": w.researcher.pk,
+                    "due_date": "2026-12-15",
+                },
+            ),
+        ),
+        post_refused=("researcher",),
+    ),
+    "api:milestone-detail": Scoped(
+        "milestone",
+        lambda w: {"pk": w.milestone.pk},
+        right="uk_pm",
+        api=True,
+        method="patch",
+        posts=(Post("update", lambda w: {"title": "Renamed by the sweep"}),),
+        post_refused=("researcher",),
+    ),
+    "api:milestone-status": Scoped(
+        "milestone",
+        lambda w: {"pk": w.milestone.pk},
+        right="researcher",
+        get=False,
+        api=True,
+        posts=(Post("status", lambda w: {"status": "in_progress"}),),
+        post_refused=("partner",),
+    ),
+    "api:milestone-due-date": Scoped(
+        "milestone",
+        lambda w: {"pk": w.milestone.pk},
+        right="uk_pm",
+        get=False,
+        api=True,
+        posts=(Post("re-date", lambda w: {"due_date": "2026-12-15", "reason": "Slipped."}),),
+        post_refused=("researcher",),
+    ),
+    "api:document-detail": Scoped(
+        "eyes-only",
+        lambda w: {"pk": w.document_eyes_only.pk},
+        right="sender",
+        same="uk_foreign",
+        api=True,
+    ),
+    "api:document-download": Scoped(
+        "eyes-only",
+        lambda w: {"pk": w.document_eyes_only.pk, "number": 1},
+        right="sender",
+        same="uk_foreign",
+        api=True,
+    ),
+    "api:handover-detail": Scoped(
+        "sent", lambda w: {"reference": w.handover.reference}, right="recipient", api=True
+    ),
+    "api:handover-download": Scoped(
+        "sent",
+        lambda w: {"reference": w.handover.reference, "item_id": w.handover_item.pk},
+        right="recipient",
+        api=True,
+    ),
+    "api:handover-send": Scoped(
+        "draft",
+        lambda w: {"reference": w.handover_draft.reference},
+        right="sender",
+        get=False,
+        api=True,
+        posts=(Post("send"),),
+        post_refused=("recipient",),
+    ),
+    "api:handover-acknowledge": Scoped(
+        "sent",
+        lambda w: {"reference": w.handover.reference},
+        right="recipient",
+        get=False,
+        api=True,
+        posts=(Post("acknowledge"),),
+        post_refused=("sender",),
+    ),
+    "api:handover-query": Scoped(
+        "sent",
+        lambda w: {"reference": w.handover.reference},
+        right="recipient",
+        get=False,
+        api=True,
+        posts=(REASON,),
+        post_refused=("sender",),
+    ),
+    "api:handover-withdraw": Scoped(
+        "sent",
+        lambda w: {"reference": w.handover.reference},
+        right="sender",
+        get=False,
+        api=True,
+        posts=(REASON,),
+        post_refused=("recipient",),
+    ),
 }
 
 # Every model registered in the admin. "scoped": the world's record of the UK institute
@@ -552,6 +808,7 @@ ADMIN_MODELS: dict[str, object] = {
     "notifications.preference": SCOPED,
     "notifications.notification": SCOPED,
     "notifications.digest": SCOPED,
+    "api.personalaccesstoken": SCOPED,
 }
 
 # The per-model admin views the sweep requests (simple_history's past version where the

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from accounts.models import Role
+from api import services as api_services
 from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
@@ -37,8 +38,10 @@ from tests.programmes.factories import MembershipFactory, MilestoneFactory, Proj
 
 NOW = datetime.datetime(2026, 8, 3, 9, 0, tzinfo=datetime.UTC)
 
-# The session cookie of each person of the world while it exists (see conftest.world).
+# The session cookie and an API token of each person of the world while it exists (see
+# conftest.world).
 SESSIONS: dict[int, str] = {}
+TOKENS: dict[int, str] = {}
 
 UK_EYES_ONLY = Marking(scheme="UK", classification="OFFICIAL", releasability="UK EYES ONLY")
 
@@ -127,6 +130,9 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
         due_date=datetime.date(2026, 12, 1),
     )
     w.feed = programme_services.calendar_feed_reset(user=w.researcher)
+    w.token, _raw = api_services.token_create(
+        actor=w.researcher, name="Laptop", scope="read", expires_in_days=30, mfa_done=False
+    )
 
 
 def _handover(w: SimpleNamespace, ex: World) -> None:
@@ -251,6 +257,9 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "notifications.preference": preference,
         "notifications.notification": notice,
         "notifications.digest": digest,
+        "api.personalaccesstoken": api_services.token_create(
+            actor=uk_person, name="UK-only", scope="read", expires_in_days=30, mfa_done=False
+        )[0],
         # Shared by design or for superusers only: any record will do.
         "exchange.checklisttemplate": ChecklistTemplate.objects.first(),
         "accounts.institute": uk,
