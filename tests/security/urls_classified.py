@@ -809,6 +809,8 @@ ADMIN_MODELS: dict[str, object] = {
     "notifications.notification": SCOPED,
     "notifications.digest": SCOPED,
     "api.personalaccesstoken": SCOPED,
+    "webhooks.endpoint": SCOPED,
+    "webhooks.delivery": SCOPED,
 }
 
 # The per-model admin views the sweep requests (simple_history's past version where the

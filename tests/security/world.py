@@ -257,6 +257,7 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "notifications.preference": preference,
         "notifications.notification": notice,
         "notifications.digest": digest,
+        **_webhook_records(uk),
         "api.personalaccesstoken": api_services.token_create(
             actor=uk_person, name="UK-only", scope="read", expires_in_days=30, mfa_done=False
         )[0],
@@ -269,6 +270,22 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
     }
     # A draft application from the UK to Australia: the portal hides it from the host.
     w.draft_for_host = w.app_draft
+
+
+def _webhook_records(uk) -> dict:
+    from webhooks.models import Delivery, Endpoint, EventType
+
+    endpoint = Endpoint.objects.create(
+        institute=uk,
+        name="UK-only receiver",
+        url="https://hooks.example.gov.uk/exchange",
+        event_types=[EventType.values[0]],
+        secret="s" * 40,
+    )
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event_type=EventType.values[0], payload={"sweep": True}
+    )
+    return {"webhooks.endpoint": endpoint, "webhooks.delivery": delivery}
 
 
 def build() -> SimpleNamespace:
