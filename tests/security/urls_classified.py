@@ -101,6 +101,7 @@ ROUTES: dict[str, object] = {
     "home": SIGNED_IN,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
+    "favicon": PUBLIC,
     "profile": SIGNED_IN,
     "calendar_feed": TOKEN,
     # --- allauth: sign-in, sign-up, password, MFA (its own flows: tests/accounts) -------
@@ -781,7 +782,8 @@ ADMIN_MODELS: dict[str, object] = {
     "account.emailaddress": SUPERUSERS,
     "mfa.authenticator": SUPERUSERS,
     "socialaccount.socialaccount": SUPERUSERS,
-    "accounts.institute": SUPERUSERS,
+    # Superusers manage institutes; an institute admin reads their own one only.
+    "accounts.institute": SCOPED,
     "accounts.singlesignon": SUPERUSERS,
     "accounts.user": SCOPED,
     "exchange.opportunity": SCOPED,
