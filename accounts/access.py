@@ -82,3 +82,28 @@ def in_admin_scope(queryset: QuerySet, *, user, lookups: tuple[str, ...]) -> Que
     for lookup in lookups:
         condition |= Q(**{lookup: user.institute_id})
     return queryset.filter(condition).distinct()
+
+
+# Attributes that decide what a person may see (releasability reads nationality and the
+# institute's country; roles and flags open manager pages and the admin). The person never
+# sets these: they ask (AttributeChangeRequest) and an admin of their institute confirms.
+ATTRIBUTES_SET_BY_ADMINS = ("nationality", "institute", "groups", "is_staff", "is_superuser")
+
+
+def can_decide_attribute_change(user, change_request) -> bool:
+    """An admin of the person's institute (or a superuser) confirms or rejects a request
+    to change their attributes; never the person themselves."""
+    if not (is_active_person(user) and user.is_staff and user_is_institute_admin(user)):
+        return False
+    if change_request.user_id == user.pk:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.institute_id) and user.institute_id == change_request.user.institute_id
+
+
+def attribute_change_requests_decidable_by(user, queryset: QuerySet) -> QuerySet:
+    """The requests ``user`` sees in the admin: their institute's people's, not their own."""
+    if not (is_active_person(user) and user.is_staff and user_is_institute_admin(user)):
+        return queryset.none()
+    return in_admin_scope(queryset, user=user, lookups=("user__institute",)).exclude(user=user)
