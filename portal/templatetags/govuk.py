@@ -88,9 +88,7 @@ TAG_COLOURS = {
         ("draft", "closed", "proposed", "planned", "not_started", "not_applicable"), "grey"
     ),
     **dict.fromkeys(("withdrawn", "cancelled"), "grey"),
-    **dict.fromkeys(
-        ("submitted", "planning", "in_progress", "active", "sent", "pending"), "blue"
-    ),
+    **dict.fromkeys(("submitted", "planning", "in_progress", "active", "sent", "pending"), "blue"),
     **dict.fromkeys(("endorsed", "ready"), "turquoise"),
     **dict.fromkeys(
         ("open", "accepted", "done", "completed", "acknowledged", "confirmed", "green"), "green"
