@@ -84,8 +84,15 @@ def on_password_reset(sender, request, user, **kwargs):
 # --- two-factor authentication ---------------------------------------------------------------
 
 
+AUTHENTICATOR_KINDS = {
+    Authenticator.Type.TOTP: "Authenticator app",
+    Authenticator.Type.RECOVERY_CODES: "Recovery codes",
+    Authenticator.Type.WEBAUTHN: "Security key",
+}
+
+
 def _authenticator_kind(authenticator) -> str:
-    return str(Authenticator.Type(authenticator.type).label)
+    return AUTHENTICATOR_KINDS.get(authenticator.type, str(authenticator.type))
 
 
 def on_authenticator_added(sender, request, user, authenticator, **kwargs):
@@ -115,7 +122,9 @@ def on_authenticator_reset(sender, request, user, authenticator, **kwargs):
 
 def on_authenticator_used(sender, request, user, authenticator, **kwargs):
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        left = len(authenticator.wrap().get_unused_codes())
+        # The code was marked used on another copy of the record: read it again.
+        stored = Authenticator.objects.filter(pk=authenticator.pk).first() or authenticator
+        left = len(stored.wrap().get_unused_codes())
         record(
             event=AuditEvent.RECOVERY_CODE_USED,
             actor=user,
@@ -215,7 +224,7 @@ def on_institute_saved(sender, instance, created, raw=False, **kwargs):
             object_institute=instance,
             old=old,
             new=new,
-            summary=("Added. " if created else "Changed: " + ", ".join(sorted(new)) + "."),
+            summary=("Added." if created else "Changed: " + ", ".join(sorted(new)) + "."),
         )
 
 

@@ -1,0 +1,54 @@
+"""Document downloads and custody links are mirrored in the audit log, for the admins of
+both institutes concerned."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from audit import access
+from audit.models import AuditEntry, AuditEvent
+from handover.models import CustodyEvent
+from tests.factories import UserFactory
+from tests.handover.factories import make_document, make_handover, people
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 11, 27, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def test_a_handover_download_is_recorded_for_both_institutes(client):
+    """The AU recipient downloads a UK document: a download entry (theirs, about the UK
+    document) and the custody link, each visible to both institutes' admins."""
+    cast = people()
+    document = make_document(cast["uk_sender"])
+    handover = make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
+    item = handover.items.get()
+    client.force_login(cast["au_recipient"])
+
+    response = client.get(
+        reverse("handover:handover_item_download", args=[handover.reference, item.pk]),
+        REMOTE_ADDR="198.51.100.20",
+    )
+
+    assert response.status_code == 200
+    (download,) = AuditEntry.objects.filter(event=AuditEvent.FILE_DOWNLOADED)
+    assert download.actor == cast["au_recipient"]
+    assert (download.institute, download.object_institute) == (cast["au"], cast["uk"])
+    assert download.object_type == "handover.documentversion"
+    assert download.ip == "198.51.100.20"
+    custody = AuditEntry.objects.filter(event=AuditEvent.CUSTODY).order_by("pk")
+    assert custody.count() == CustodyEvent.objects.filter(handover=handover).count()
+    last = custody.last()
+    assert last.new_values["kind"] == "downloaded"
+    assert (last.institute, last.object_institute) == (cast["au"], cast["uk"])
+    for admin_institute in (cast["uk"], cast["au"]):
+        admin = UserFactory(institute=admin_institute, is_staff=True, roles=["Institute admins"])
+        assert download in access.entries_visible_to(admin)
