@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from . import access, exports, services
+from . import access, exports, history, services
 from .forms import AuditExportForm
 from .models import AuditEntry, AuditEvent
 
@@ -76,12 +76,19 @@ class AuditEntryAdmin(admin.ModelAdmin):
             begin, finish = exports.day_bounds(
                 start, end, time_zone=request.user.effective_time_zone
             )
+            what = form.cleaned_data["what"]
             services.record(
                 event=AuditEvent.EXPORTED,
                 actor=request.user,
                 request=request,
-                summary=f"Audit log exported from {start} to {end}.",
+                summary=f"{dict(form.fields['what'].choices)[what].split(':')[0]} exported "
+                f"from {start} to {end}.",
             )
+            if what == AuditExportForm.HISTORY:
+                return exports.csv_response(
+                    history.csv_stream(request, begin=begin, finish=finish),
+                    filename=f"change-history-{start}-to-{end}.csv",
+                )
             entries = (
                 self.get_queryset(request)
                 .filter(at__gte=begin, at__lt=finish)
@@ -89,7 +96,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
                 .order_by("at", "pk")
             )
             return exports.csv_response(
-                entries.iterator(chunk_size=2000), filename=f"audit-log-{start}-to-{end}.csv"
+                exports.csv_stream(entries.iterator(chunk_size=2000)),
+                filename=f"audit-log-{start}-to-{end}.csv",
             )
         context = {
             **self.admin_site.each_context(request),

@@ -17,6 +17,20 @@ class DateInput(forms.DateInput):
 
 
 class AuditExportForm(forms.Form):
+    LOG, HISTORY = "log", "history"
+    what = forms.ChoiceField(
+        label="What to export",
+        choices=[
+            (
+                LOG,
+                "The audit log: sign-ins, changes to people and roles, admin actions, "
+                "file downloads and custody events",
+            ),
+            (HISTORY, "The change history of records: every version of each record"),
+        ],
+        initial=LOG,
+        widget=forms.RadioSelect,
+    )
     start = forms.DateField(label="From", widget=DateInput, help_text="For example 2026-04-01.")
     end = forms.DateField(
         label="To (inclusive)", widget=DateInput, help_text="At most a year after the start."

@@ -52,3 +52,35 @@ def test_a_handover_download_is_recorded_for_both_institutes(client):
     for admin_institute in (cast["uk"], cast["au"]):
         admin = UserFactory(institute=admin_institute, is_staff=True, roles=["Institute admins"])
         assert download in access.entries_visible_to(admin)
+
+
+def test_the_history_export_has_the_admins_records_versions_only(client):
+    """The change history export: each version of the records the admin's pages show
+    (a UK admin: the UK document, not the AU one), formula-safe, in the range."""
+    import csv
+    import io
+
+    from tests.factories import enable_totp
+
+    cast = people()
+    uk_doc = make_document(cast["uk_sender"], title="=UK evaluation")
+    au_doc = make_document(cast["au_recipient"], title="AU evaluation")
+    admin = UserFactory(institute=cast["uk"], is_staff=True, roles=["Institute admins"])
+    enable_totp(admin)
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("admin:audit_auditentry_export"),
+        {"start": "2026-11-27", "end": "2026-11-27", "what": "history"},
+    )
+
+    assert response.status_code == 200
+    assert "change-history-2026-11-27-to-2026-11-27.csv" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    documents = [r for r in rows if r["Record type"] == "handover.document"]
+    assert {r["Record id"] for r in documents} == {str(uk_doc.pk)}
+    assert str(au_doc.pk) not in {r["Record id"] for r in documents}
+    assert documents[0]["Change"] == "Added"
+    assert '"title": "=UK evaluation"' in documents[0]["Values after the change"]
+    assert AuditEntry.objects.filter(event=AuditEvent.EXPORTED, actor=admin).exists()

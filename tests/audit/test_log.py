@@ -133,8 +133,10 @@ def test_the_admin_filters_by_event(clock, client, uk_institute):
     assert failed in shown and signed_in not in shown
 
 
-def _export(client, start, end):
-    return client.post(reverse("admin:audit_auditentry_export"), {"start": start, "end": end})
+def _export(client, start, end, what="log"):
+    return client.post(
+        reverse("admin:audit_auditentry_export"), {"start": start, "end": end, "what": what}
+    )
 
 
 def _rows(response) -> list[dict]:
