@@ -42,7 +42,9 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One thing that happened. Written by ``audit.services.record`` only, never changed
     or deleted (``save`` of a stored entry, ``delete`` and queryset ``update`` and
-    ``delete`` raise)."""
+    ``delete`` raise). The one exception is the database's own: when a person or an
+    institute is deleted, the link to them is emptied (``actor_label`` and
+    ``object_label`` keep who and what it was)."""
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
@@ -56,7 +58,7 @@ class AuditEntry(models.Model):
     actor_label = models.CharField("who", max_length=254, blank=True)
     institute = models.ForeignKey(
         "accounts.Institute",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -64,7 +66,7 @@ class AuditEntry(models.Model):
     )
     object_institute = models.ForeignKey(
         "accounts.Institute",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

@@ -217,3 +217,16 @@ def test_the_export_form_opens_from_the_list(clock, client, uk_institute):
     assert reverse("admin:audit_auditentry_export") in listing
     assert page.status_code == 200
     assert 'name="start"' in page.content.decode() and 'name="end"' in page.content.decode()
+
+
+def test_deleting_a_person_keeps_their_entries_and_who_they_were(clock, uk_institute):
+    """The entry outlives the account: the link empties, the address stays."""
+    person = UserFactory(institute=uk_institute, email="gone@example.org")
+    entry = services.record(event=AuditEvent.SIGN_IN, actor=person, obj=person)
+
+    person.delete()
+
+    entry.refresh_from_db()
+    assert entry.actor is None
+    assert entry.actor_label == "gone@example.org"
+    assert entry.object_id and entry.institute == uk_institute
