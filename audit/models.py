@@ -26,6 +26,7 @@ class AuditEvent(models.TextChoices):
     CHANGE_CONFIRMED = "change_confirmed", "Change of details confirmed"
     CHANGE_REJECTED = "change_rejected", "Change of details rejected"
     ADMIN_ACTION = "admin_action", "Admin action"
+    DOCUMENT_VIEWED = "document_viewed", "Document opened"
     FILE_DOWNLOADED = "file_downloaded", "File downloaded"
     CUSTODY = "custody", "Custody event"
     EXPORTED = "exported", "Audit log exported"

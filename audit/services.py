@@ -32,10 +32,6 @@ def _json(values: dict | None) -> dict:
     return json.loads(json.dumps(values or {}, cls=DjangoJSONEncoder, default=str))
 
 
-def _institute_of(obj):
-    return getattr(obj, "institute", None) if obj is not None else None
-
-
 def record(
     *,
     event: AuditEvent | str,
@@ -64,13 +60,14 @@ def record(
         actor = events.current_actor()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    if institute is None:
-        institute = _institute_of(actor)
     entry = AuditEntry(
         event=AuditEvent(event),
         actor=actor,
         actor_label=(actor_label or (actor.email if actor is not None else ""))[:254],
-        institute=institute,
+        # The actor's institute by its id: no query for a record the page did not load.
+        institute_id=institute.pk
+        if institute is not None
+        else getattr(actor, "institute_id", None),
         object_institute=object_institute,
         old_values=_json(old),
         new_values=_json(new),

@@ -84,3 +84,19 @@ def test_the_history_export_has_the_admins_records_versions_only(client):
     assert documents[0]["Change"] == "Added"
     assert '"title": "=UK evaluation"' in documents[0]["Values after the change"]
     assert AuditEntry.objects.filter(event=AuditEvent.EXPORTED, actor=admin).exists()
+
+
+def test_opening_a_document_is_recorded_for_its_owners_institute(client):
+    """A document page opened by someone at the other institute: theirs, about the
+    owner's document."""
+    cast = people()
+    document = make_document(cast["uk_sender"])
+    make_handover(cast["uk_sender"], [cast["au_recipient"]], [document])
+    client.force_login(cast["au_recipient"])
+
+    assert client.get(document.get_absolute_url()).status_code == 200
+
+    (opened,) = AuditEntry.objects.filter(event=AuditEvent.DOCUMENT_VIEWED)
+    assert opened.actor == cast["au_recipient"]
+    assert (opened.institute, opened.object_institute) == (cast["au"], cast["uk"])
+    assert (opened.object_type, opened.object_id) == ("handover.document", str(document.pk))
