@@ -22,6 +22,7 @@ urlpatterns = [
         account_views.profile_change_request,
         name="profile_change_request",
     ),
+    path("accounts/tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("exchanges/", include("exchange.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("documents/", include("handover.urls")),
     path("notifications/", include("notifications.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"
