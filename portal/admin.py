@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import access as accounts_access
+from audit import services as audit_services
+from audit.models import AuditEvent
 
 
 class InstituteScopedAdmin:
@@ -24,7 +26,8 @@ class InstituteScopedAdmin:
 
 def run_each(modeladmin, request, objects, run, *, done: str, level=messages.ERROR) -> int:
     """An admin action: ``run(obj)`` (a service, with the admin as the actor) for each
-    object. A refusal is shown beside the object's name; the others still run."""
+    object. A refusal is shown beside the object's name; the others still run. Each
+    object the action ran on is recorded in the audit log."""
     ok = 0
     for obj in objects:
         try:
@@ -34,6 +37,14 @@ def run_each(modeladmin, request, objects, run, *, done: str, level=messages.ERR
             modeladmin.message_user(request, f"{obj}: {text}", level)
         else:
             ok += 1
+            # The admin's own log has no entry for an action: the audit log has one.
+            audit_services.record(
+                event=AuditEvent.ADMIN_ACTION,
+                actor=request.user,
+                obj=obj,
+                request=request,
+                summary=f"Admin action on {obj._meta.verbose_name}: {done.format(count=1)}",
+            )
     if ok:
         modeladmin.message_user(request, done.format(count=ok), messages.SUCCESS)
     return ok
