@@ -1,10 +1,12 @@
 """allauth adapter: signup only for institute domains, and new users affiliated by domain."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.stages import AuthenticateStage
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 
 from . import events
 from .selectors import institute_for_email
@@ -67,7 +69,10 @@ def sign_in_locked_out_record(request, *, login: str) -> None:
 
     login = login.strip().lower()[:254]
     account = User.objects.select_related("institute").filter(email__iexact=login).first()
-    ip = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    try:
+        ip = (get_client_ip(request) if request is not None else "") or ""
+    except ImproperlyConfigured:
+        ip = request.META.get("REMOTE_ADDR", "")
     key = f"audit:locked-out:{'account:' + str(account.pk) if account else 'ip:' + ip}"
     if not cache.add(key, 1, timeout=LOCKED_OUT_RECORD_SECONDS):
         return

@@ -149,8 +149,7 @@ def on_mfa_failed(sender, request, user, authenticator=None, **kwargs):
 
 
 def _values(model, pk, fields) -> dict | None:
-    row = model._base_manager.filter(pk=pk).values(*fields).first()
-    return row
+    return model._base_manager.filter(pk=pk).values(*fields).first()
 
 
 def _readable(values: dict) -> dict:
@@ -253,7 +252,7 @@ def on_domain_deleted(sender, instance, **kwargs):
     )
 
 
-def _role_changes(instance, action, reverse, pk_set):
+def _role_changes(instance, reverse, pk_set):
     """(person, group) pairs a change of ``User.groups`` touches."""
     if reverse:  # group.user_set.add(...)
         people = User.objects.select_related("institute").filter(pk__in=pk_set or ())
@@ -272,7 +271,7 @@ def on_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs
     if action not in ("post_add", "post_remove"):
         return
     added = action == "post_add"
-    for person, group in _role_changes(instance, action, reverse, pk_set):
+    for person, group in _role_changes(instance, reverse, pk_set):
         record(
             event=AuditEvent.ROLE_ADDED if added else AuditEvent.ROLE_REMOVED,
             obj=person,

@@ -183,7 +183,7 @@ def test_changing_the_password_is_recorded(client, uk_user):
 
 
 def test_a_person_signing_in_at_the_other_institute_is_not_in_this_institutes_log(
-    client, uk_user, au_institute
+    client, au_institute
 ):
     """Sign-in entries belong to the person's institute."""
     au_person = UserFactory(institute=au_institute)
