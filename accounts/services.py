@@ -40,7 +40,17 @@ def institute_upsert(
 
 # Institute admins work in the Django admin on these apps' records (scoped to their
 # institute by each ModelAdmin); they never get permissions on groups or permissions.
-INSTITUTE_ADMIN_APPS = ("accounts", "exchange", "programmes", "handover", "notifications", "api")
+# What they may do to people (their own institute's, the portal's roles only) is decided
+# by accounts.access (people_managed_in_admin, person_fields_locked_for).
+INSTITUTE_ADMIN_APPS = (
+    "accounts",
+    "exchange",
+    "programmes",
+    "handover",
+    "notifications",
+    "api",
+    "webhooks",
+)
 
 
 @transaction.atomic
@@ -49,7 +59,11 @@ def role_groups_ensure() -> dict[str, Group]:
     admin_perms = Permission.objects.filter(
         content_type__app_label__in=INSTITUTE_ADMIN_APPS
     ).exclude(content_type__model__in=["institute", "institutedomain"])
-    groups[Role.INSTITUTE_ADMIN.value].permissions.set(admin_perms)
+    # They see their own institute (to pick it as a host, for example), never change it.
+    see_institute = Permission.objects.filter(
+        content_type__app_label="accounts", codename="view_institute"
+    )
+    groups[Role.INSTITUTE_ADMIN.value].permissions.set([*admin_perms, *see_institute])
     return groups
 
 

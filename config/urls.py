@@ -14,6 +14,7 @@ admin.site.index_title = "Manage the portal"
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("healthz", portal_views.healthz, name="healthz"),
     path("readyz", portal_views.readyz, name="readyz"),
     path("accounts/profile/", account_views.profile, name="profile"),

@@ -77,6 +77,12 @@ def _managed_institute_ids(user):
     ).values("institute_id")
 
 
+def shared_beyond_applicant() -> Q:
+    """An application is the applicant's alone until it is submitted: a draft is shown
+    to no one else (line managers, programme managers, admins)."""
+    return Q(submitted_at__isnull=False)
+
+
 def applications_managed_by(user) -> QuerySet[Application]:
     """Submitted applications in the pipeline of the person's programmes."""
     if not accounts_access.is_active_person(user):
@@ -85,7 +91,7 @@ def applications_managed_by(user) -> QuerySet[Application]:
     open_to_institute = Q(
         programme__isnull=True, host_institute_id__in=_managed_institute_ids(user)
     )
-    return Application.objects.filter(in_programme | open_to_institute, submitted_at__isnull=False)
+    return Application.objects.filter(in_programme | open_to_institute, shared_beyond_applicant())
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -95,9 +101,17 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return Application.objects.none()
     return Application.objects.filter(
         Q(applicant=user)
-        | Q(line_manager=user, submitted_at__isnull=False)
+        | (Q(line_manager=user) & shared_beyond_applicant())
         | Q(pk__in=applications_managed_by(user).values("pk"))
     )
+
+
+def applications_in_admin(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """What the Django admin may list of ``queryset`` for ``user`` before the institute
+    scope: never a draft (the same rule as the portal's pages), save their own."""
+    if not accounts_access.is_active_person(user):
+        return queryset.none()
+    return queryset.filter(shared_beyond_applicant() | Q(applicant=user))
 
 
 def user_manages_application(*, user, application: Application) -> bool:
