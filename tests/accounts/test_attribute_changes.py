@@ -254,3 +254,19 @@ def test_admins_confirm_in_the_admin_and_see_only_their_institutes_requests(clie
     cast["person"].refresh_from_db()
     assert cast["person"].nationality == "AUS"
     assert au.get(reverse("admin:accounts_attributechangerequest_add")).status_code == 403
+
+
+def test_no_page_a_person_uses_on_themselves_sets_an_attribute_that_decides_access(cast):
+    """The profile form and its service cannot reach nationality, institute, roles or
+    flags; in the admin, nationality is read-only on one's own record."""
+    from accounts import access
+    from accounts.forms import ProfileForm
+
+    decided = set(access.ATTRIBUTES_SET_BY_ADMINS)
+    assert not set(ProfileForm.Meta.fields) & decided
+    assert not set(services.PROFILE_FIELDS) & decided
+    with pytest.raises(TypeError):
+        services.profile_update(actor=cast["person"], nationality="AUS")
+    admin = cast["au_admin"]
+    assert "nationality" in access.person_fields_locked_for(user=admin, person=admin)
+    assert "nationality" not in access.person_fields_locked_for(user=admin, person=cast["person"])
