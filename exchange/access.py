@@ -16,7 +16,7 @@ from accounts.models import Institute, User
 from programmes import access as programmes_access
 from programmes.models import Programme
 
-from .models import Application, ChecklistItem, Opportunity, Secondment
+from .models import Application, ChecklistItem, Opportunity, Party, Secondment
 
 # --- opportunities ---------------------------------------------------------------------
 
@@ -187,3 +187,39 @@ def can_work_on_checklist(*, user, secondment: Secondment) -> bool:
 def checklist_items_visible_to(user) -> QuerySet[ChecklistItem]:
     """Checklist items of the secondments the person sees."""
     return ChecklistItem.objects.filter(secondment__in=secondments_visible_to(user).values("pk"))
+
+
+def _side_institute_id(secondment: Secondment, party: str):
+    """The institute whose people own a checklist item: the secondee's items and the home
+    institute's are the home side's; the host's are the host side's."""
+    return secondment.host_institute_id if party == Party.HOST else secondment.home_institute_id
+
+
+def _side_people(secondment: Secondment, party: str) -> set:
+    """The parties who work on a side's items: the secondee's own items are also their
+    line manager's to keep moving; the home and host items are the managers' alone."""
+    if party == Party.SECONDEE:
+        return {secondment.secondee_id, secondment.home_manager_id}
+    if party == Party.HOME:
+        return {secondment.home_manager_id}
+    if party == Party.HOST:
+        return {secondment.host_supervisor_id}
+    return set()
+
+
+def can_change_checklist_item(*, user, item: ChecklistItem) -> bool:
+    """Only the item's owner side changes it: its named owner, the parties of that side
+    (the secondee's items: the secondee and their line manager; the home institute's: the
+    home manager; the host's: the host supervisor), and the programme's managers at that
+    side's institute. Superusers may change any item. Everyone else on the secondment
+    (``can_work_on_checklist``) may read it."""
+    if not accounts_access.is_active_person(user):
+        return False
+    secondment = item.secondment
+    if user.is_superuser:
+        return True
+    if user.pk == item.owner_id or user.pk in _side_people(secondment, item.owner_party) - {None}:
+        return True
+    return user.institute_id == _side_institute_id(
+        secondment, item.owner_party
+    ) and programmes_access.user_manages_programme(user=user, programme=secondment.programme)
