@@ -47,29 +47,6 @@ WHERE = "tests/security/urls_classified.py"
 LOGIN = "/accounts/login/"
 ADMIN_MODEL_VIEW = re.compile(r"^admin:(?P<app>[a-z_]+?)_(?P<model>[a-z]+)_(?P<view>[a-z_]+)$")
 
-# Admin pages that do not follow the changelist's institute scope on today's main: the
-# admin's own branch fixes them; when it lands these pass and the strict xfail says so.
-HISTORY_GAP = "issue 11 finding 3, fixed on branch issue-admin"
-KNOWN_ADMIN_GAPS: dict[tuple[str, str], str] = {
-    (label, view): HISTORY_GAP
-    for label in (
-        "exchange.opportunity",
-        "exchange.application",
-        "exchange.secondment",
-        "exchange.checklistitem",
-        "exchange.midpointreview",
-        "exchange.returnreport",
-        "programmes.programme",
-        "programmes.project",
-        "programmes.milestone",
-        "programmes.projectmembership",
-        "handover.document",
-        "handover.handover",
-    )
-    for view in ("history", "simple_history")
-}
-
-
 # --- enumerating the patterns -----------------------------------------------------------
 
 
@@ -422,10 +399,7 @@ def _admin_cases():
         views = ("changelist", "add") if kind == SUPERUSERS else ADMIN_VIEWS
         for view in views:
             for side in ("own", "other"):
-                marks = []
-                if side == "other" and (label, view) in KNOWN_ADMIN_GAPS:
-                    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_ADMIN_GAPS[(label, view)])]
-                yield pytest.param(label, view, side, marks=marks, id=f"{label}-{view}-{side}")
+                yield pytest.param(label, view, side, id=f"{label}-{view}-{side}")
 
 
 @pytest.mark.parametrize(("label", "view", "side"), list(_admin_cases()))
@@ -490,11 +464,6 @@ def test_a_persons_password_page_opens_for_their_institutes_admin_only(world, si
     assert changed(before, fingerprint()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 finding 4 (the admin follows the portal's access rules), "
-    "fixed on branch issue-admin",
-)
 def test_a_draft_application_is_not_shown_to_the_host_institutes_admin(world):
     """The portal hides a draft from the host; so does the admin."""
     draft = world.draft_for_host
@@ -515,6 +484,7 @@ def _autocomplete_cases():
 
 # What to type in the picker to find the world's UK-only record of each target model.
 AUTOCOMPLETE_TERMS = {
+    "accounts.institute": "UK AI Security",
     "accounts.user": "Una Kingdom",
     "exchange.secondment": "Una Kingdom",
     "exchange.application": "Una Kingdom",

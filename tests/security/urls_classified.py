@@ -101,6 +101,7 @@ ROUTES: dict[str, object] = {
     "home": SIGNED_IN,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
+    "favicon": PUBLIC,
     "profile": SIGNED_IN,
     # Asking for a change to one's own institute or nationality (tests/accounts).
     "profile_change_request": SIGNED_IN,
@@ -785,7 +786,8 @@ ADMIN_MODELS: dict[str, object] = {
     "account.emailaddress": SUPERUSERS,
     "mfa.authenticator": SUPERUSERS,
     "socialaccount.socialaccount": SUPERUSERS,
-    "accounts.institute": SUPERUSERS,
+    # Superusers manage institutes; an institute admin reads their own one only.
+    "accounts.institute": SCOPED,
     "accounts.singlesignon": SUPERUSERS,
     "accounts.user": SCOPED,
     "accounts.attributechangerequest": SCOPED,
