@@ -41,9 +41,7 @@ def test_a_marking_tag_is_not_squeezed_into_a_narrow_block(signed_in, uk_user):
     marking = "OFFICIAL-SENSITIVE PERSONAL DATA // RECIPIENTS ONLY // REL AUS/GBR"
     NotificationFactory(recipient=uk_user, subject="Handover sent", marking=marking)
     html = signed_in.get(reverse("notifications:list")).content.decode()
-    assert (
-        f'<strong class="govuk-tag govuk-tag--grey app-tag--marking">{marking}</strong>' in html
-    )
+    assert f'<strong class="govuk-tag govuk-tag--grey app-tag--marking">{marking}</strong>' in html
 
 
 def test_the_list_has_an_empty_state(signed_in):
