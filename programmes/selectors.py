@@ -268,7 +268,9 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
     project_history = project.history.exclude(
         history_type="~", history_change_reason="Project created"
     )
-    for record in project_history.select_related("history_user").order_by("-history_date")[:limit]:
+    for record in project_history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]:
         items.append(
             {
                 "when": record.history_date,
@@ -281,9 +283,9 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
             }
         )
     milestone_history = Milestone.history.model.objects.filter(project_id=project.pk)
-    for record in milestone_history.select_related("history_user").order_by("-history_date")[
-        :limit
-    ]:
+    for record in milestone_history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]:
         items.append(
             {
                 "when": record.history_date,
@@ -296,9 +298,9 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
             }
         )
     member_history = ProjectMembership.history.model.objects.filter(project_id=project.pk)
-    for record in member_history.select_related("history_user", "user").order_by("-history_date")[
-        :limit
-    ]:
+    for record in member_history.select_related("history_user", "user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]:
         verb = {"+": "Member added", "~": "Member updated", "-": "Member removed"}[
             record.history_type
         ]
@@ -322,7 +324,9 @@ def milestone_detail_queryset(user) -> QuerySet[Milestone]:
 
 
 def milestone_history(*, milestone: Milestone, limit: int = 20):
-    return milestone.history.select_related("history_user").order_by("-history_date")[:limit]
+    return milestone.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]
 
 
 def milestone_filter_choices(*, user, programme: Programme | None = None) -> dict:
