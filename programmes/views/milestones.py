@@ -91,7 +91,7 @@ def milestone_list(request):
 @mfa_enforced
 @require_GET
 def milestone_export(request, fmt: str):
-    rows = exports.milestone_rows(milestone_filter(request, for_export=True).qs)
+    rows = exports.milestone_values(milestone_filter(request, for_export=True).qs)
     stamp = today_for(request.user).isoformat()
     if fmt == "csv":
         return export_response(

@@ -286,3 +286,15 @@ def test_long_lists_count_to_the_limit_and_still_page_through_every_row(world, c
     assert len(costs) == 1
     # A page past the end falls back to the first.
     assert client.get(f"{url}&page=99").context["page_obj"].number == 1
+
+
+def test_xlsx_keeps_special_characters_and_drops_what_xml_cannot_carry(world, client):
+    """Ampersands and angle brackets read back as written, leading spaces are kept, and
+    control characters (which XML cannot carry) are dropped rather than breaking the file."""
+    MilestoneFactory(project=world.project, owner=world.researcher, title="A & <b> \x01ok")
+    MilestoneFactory(project=world.project, owner=world.researcher, title="  indented")
+    client.force_login(world.manager)
+    response = client.get(reverse("programmes:milestone_export_xlsx"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    titles = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"A & <b> ok", "  indented"} <= titles
