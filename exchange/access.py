@@ -81,17 +81,11 @@ def applications_managed_by(user) -> QuerySet[Application]:
     """Submitted applications in the pipeline of the person's programmes."""
     if not accounts_access.is_active_person(user):
         return Application.objects.none()
-    return Application.objects.filter(_managed_applications(user))
-
-
-def _managed_applications(user) -> Q:
-    """``applications_managed_by`` as a condition, so that other rules can OR it in
-    without a subquery over every application."""
     in_programme = Q(programme_id__in=programmes_access.managed_programme_ids(user))
     open_to_institute = Q(
         programme__isnull=True, host_institute_id__in=_managed_institute_ids(user)
     )
-    return (in_programme | open_to_institute) & Q(submitted_at__isnull=False)
+    return Application.objects.filter(in_programme | open_to_institute, submitted_at__isnull=False)
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -99,11 +93,10 @@ def applications_visible_to(user) -> QuerySet[Application]:
     programme managers the submitted applications in their programmes' pipeline."""
     if not accounts_access.is_active_person(user):
         return Application.objects.none()
+    # Querysets OR-ed together: one WHERE clause, no subquery over every application.
     return Application.objects.filter(
-        Q(applicant=user)
-        | Q(line_manager=user, submitted_at__isnull=False)
-        | _managed_applications(user)
-    )
+        Q(applicant=user) | Q(line_manager=user, submitted_at__isnull=False)
+    ) | applications_managed_by(user)
 
 
 def user_manages_application(*, user, application: Application) -> bool:
