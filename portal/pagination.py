@@ -33,11 +33,23 @@ class _OpenEndedPage(Page):
 
 
 class BoundedPaginator(Paginator):
+    """``late_rows``: find the page's ids first (a query with no joins but those its
+    filters and order need), then fetch those rows whole; for lists whose rows join
+    several tables, so that the joins run for the shown rows only."""
+
     count_limit = COUNT_LIMIT
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, late_rows: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self._reached = 1
+        self.late_rows = late_rows and isinstance(self.object_list, QuerySet)
+
+    def _rows(self, bottom: int, top: int) -> list:
+        if not self.late_rows:
+            return list(self.object_list[bottom:top])
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
     @cached_property
     def count(self):
@@ -79,10 +91,13 @@ class BoundedPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        if not self.capped:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self._rows(bottom, top), number, self)
+        rows = self._rows(bottom, bottom + self.per_page + 1)
         if not rows:
             raise EmptyPage("That page contains no results")
         more = len(rows) > self.per_page
@@ -96,8 +111,10 @@ class BoundedPaginator(Paginator):
             return self.page(1)
 
 
-def paginate(request, queryset, *, param: str = "page") -> Page:
-    return BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+def paginate(request, queryset, *, param: str = "page", late_rows: bool = False) -> Page:
+    return BoundedPaginator(queryset, PAGE_SIZE, late_rows=late_rows).get_page(
+        request.GET.get(param)
+    )
 
 
 def query_without(request, param: str = "page") -> str:

@@ -81,7 +81,7 @@ def milestone_list(request):
         "programmes/milestone_list.html",
         {
             "filter": milestones,
-            "page_obj": paginate(request, milestones.qs),
+            "page_obj": paginate(request, milestones.qs, late_rows=True),
             "query": query_without(request),
             "sort_headers": sort_headers(request),
         },
