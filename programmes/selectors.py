@@ -15,11 +15,14 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -159,21 +162,35 @@ def with_project_rag(qs: QuerySet, *, today: datetime.date) -> QuerySet:
 # --- pages ----------------------------------------------------------------------------
 
 
+def _count_of(queryset) -> Subquery:
+    """``queryset``'s row count as a correlated subquery (no join, no GROUP BY outside)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
 def programme_list_for_page(*, user) -> QuerySet[Programme]:
+    """Programmes with the projects the person sees and their overdue milestones, each
+    counted by a subquery that an index answers (overdue: open and due before today)."""
     today = today_for(user)
-    visible_projects = access.projects_visible_to(user)
+    visible_projects = access.visible_project_ids(user)
     return (
         access.programmes_visible_to(user)
         .annotate(
-            project_count=Count(
-                "projects", filter=Q(projects__in=visible_projects.values("pk")), distinct=True
+            project_count=_count_of(
+                Project.objects.filter(programme_id=OuterRef("pk"), pk__in=visible_projects)
             ),
-            overdue_count=Count(
-                "projects__milestones",
-                filter=Q(projects__in=visible_projects.values("pk"))
-                & Q(projects__milestones__status__in=OPEN_MILESTONE_STATUSES)
-                & Q(projects__milestones__due_date__lt=today),
-                distinct=True,
+            overdue_count=_count_of(
+                Milestone.objects.filter(
+                    project__programme_id=OuterRef("pk"),
+                    project_id__in=visible_projects,
+                    status__in=OPEN_MILESTONE_STATUSES,
+                    due_date__lt=today,
+                )
             ),
         )
         .order_by("name")
