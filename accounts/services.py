@@ -37,7 +37,7 @@ def institute_upsert(
 
 # Institute admins work in the Django admin on these apps' records (scoped to their
 # institute by each ModelAdmin); they never get permissions on groups or permissions.
-INSTITUTE_ADMIN_APPS = ("accounts", "exchange", "programmes", "handover", "notifications")
+INSTITUTE_ADMIN_APPS = ("accounts", "exchange", "programmes", "handover", "notifications", "api")
 
 
 @transaction.atomic

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "simple_history",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "accounts",
     "portal",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "programmes",
     "handover",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +319,38 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# The REST API (/api/v1/, docs/api.md): personal access tokens only (no session, so no
+# CSRF), JSON in and out, 25 to a page, filters, and rate limits counted in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.PersonRateThrottle",
+        "api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_RATE_LIMITS = {
+    "person": env.str("API_RATE_LIMIT", default="120/minute"),
+    "anonymous": env.str("API_ANONYMOUS_RATE_LIMIT", default="20/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Exchange Portal API",
+    "DESCRIPTION": "Staff exchanges, joint research programmes and document handover, "
+    "as the signed-in person sees them. Authenticate with a personal access token.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ClearanceLevelEnum": "exchange.models.ClearanceLevel"},
 }
 
 LANGUAGE_CODE = "en-gb"

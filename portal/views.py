@@ -19,6 +19,8 @@ def home(request):
     context = {
         "roles": user_role_labels(user),
         "has_mfa": accounts_access.user_has_mfa(user),
+        # An SSO sign-in whose provider reported MFA satisfies the rule for this session.
+        "mfa_satisfied": accounts_access.request_has_mfa(request),
         "requires_mfa": accounts_access.user_requires_mfa(user),
         "sections": my_work.sections_for(user),
     }
