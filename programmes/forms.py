@@ -375,7 +375,9 @@ class MilestoneFilter(django_filters.FilterSet):
         owner.widget.choices = [("", "Anyone"), *((str(pk), n) for pk, n in choices["owners"])]
         if not choices.get("project_chosen"):
             owner.help_text = "Choose a project and apply the filters to list its people."
-        form.fields["institute"].widget.choices = [("", "Any"), *choices["institutes"]]
+        institute = form.fields["institute"]
+        institute.widget.choices = [("", "Any"), *choices["institutes"]]
+        institute.widget.attrs.pop("maxlength", None)  # the field still bounds the length
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["due"]))

@@ -298,3 +298,14 @@ def test_xlsx_keeps_special_characters_and_drops_what_xml_cannot_carry(world, cl
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     titles = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert {"A & <b> ok", "  indented"} <= titles
+
+
+def test_filter_dropdowns_carry_no_text_box_attributes(world, client):
+    """The institute dropdown is a plain select (its length is bounded by the field)."""
+    client.force_login(world.manager)
+    page = client.get(reverse("programmes:milestone_list")).content.decode()
+    select = page.split('<select name="institute"')[1].split(">")[0]
+    assert "maxlength" not in select
+    long = client.get(reverse("programmes:milestone_list") + "?institute=" + "X" * 300)
+    assert long.status_code == 200
+    assert long.context["filter"].form.errors["institute"]
