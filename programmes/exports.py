@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.urls import reverse
 
 from portal.downloads import csv_safe
 
@@ -310,8 +311,22 @@ def _ical_stamp(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar_ics_stream(milestones, *, user) -> Iterator[bytes]:
-    """RFC 5545 calendar: one all-day event per milestone, title and date only."""
+def _ical_event(uid: str, stamp, summary: str, day: datetime.date, url: str) -> str:
+    return (
+        "BEGIN:VEVENT\r\n"
+        f"UID:{uid}\r\n"
+        f"DTSTAMP:{_ical_stamp(stamp)}\r\n"
+        + ical_line(f"SUMMARY:{ical_text(summary)}")
+        + f"DTSTART;VALUE=DATE:{day:%Y%m%d}\r\n"
+        f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}\r\n"
+        "TRANSP:TRANSPARENT\r\n" + ical_line(f"URL:{url}") + "END:VEVENT\r\n"
+    )
+
+
+def calendar_ics_stream(milestones, *, user, others: Iterable = (), base_url: str = ""):
+    """RFC 5545 calendar: one all-day event per milestone, then one per event of the
+    other apps' sources (``calendar_sources.CalendarEvent``); a title, a date and a link
+    back to the record's page only."""
     head = [
         "BEGIN:VCALENDAR",
         f"PRODID:-//{ical_text(settings.PORTAL_NAME)}//Milestones//EN",
@@ -322,23 +337,31 @@ def calendar_ics_stream(milestones, *, user) -> Iterator[bytes]:
     ]
     yield "".join(ical_line(line) for line in head).encode("utf-8")
     uid_suffix = milestone_uid(0).removeprefix("milestone-0")
+    page = base_url + reverse("programmes:milestone_detail", args=[123456789]).replace(
+        "123456789", "{}"
+    )
     parts = []
     rows = milestones.values_list("pk", "title", "due_date", "updated_at", "project__code")
     for count, (pk, title, due, updated, code) in enumerate(
         rows.iterator(chunk_size=2000), start=1
     ):
         parts.append(
-            "BEGIN:VEVENT\r\n"
-            f"UID:milestone-{pk}{uid_suffix}\r\n"
-            f"DTSTAMP:{_ical_stamp(updated)}\r\n"
-            + ical_line(f"SUMMARY:{ical_text(f'{code}: {title}')}")
-            + f"DTSTART;VALUE=DATE:{due:%Y%m%d}\r\n"
-            f"DTEND;VALUE=DATE:{due + datetime.timedelta(days=1):%Y%m%d}\r\n"
-            "TRANSP:TRANSPARENT\r\n"
-            "END:VEVENT\r\n"
+            _ical_event(
+                f"milestone-{pk}{uid_suffix}", updated, f"{code}: {title}", due, page.format(pk)
+            )
         )
         if count % CHUNK_ROWS == 0:
             yield "".join(parts).encode("utf-8")
             parts = []
+    for event in others:
+        parts.append(
+            _ical_event(
+                f"{event.uid}{uid_suffix}",
+                event.stamp,
+                event.summary,
+                event.date,
+                base_url + event.path,
+            )  # fmt: skip
+        )
     parts.append("END:VCALENDAR\r\n")
     yield "".join(parts).encode("utf-8")

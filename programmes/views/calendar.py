@@ -1,6 +1,7 @@
 """The personal calendar: its settings page and the iCal feed behind a secret token."""
 
 import hashlib
+import itertools
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import mfa_enforced
 from portal.actions import run_action
 
-from .. import exports, selectors, services
+from .. import calendar_sources, exports, selectors, services
 
 
 @mfa_enforced
@@ -33,7 +34,7 @@ def calendar_settings(request):
     )
 
 
-FEED_FORMAT = "1"  # change when the feed's layout changes, so no old copy is served
+FEED_FORMAT = "2"  # change when the feed's layout changes, so no old copy is served
 FEED_CACHE_SECONDS = 7 * 24 * 3600
 FEED_CACHE_MAX_BYTES = 4 * 1024 * 1024
 
@@ -74,8 +75,13 @@ def calendar_feed(request, token: str):
     user = selectors.calendar_feed_owner(token=token)
     if user is None:
         raise Http404
-    version = selectors.calendar_version(user=user)
-    digest = hashlib.sha256(f"{FEED_FORMAT}|{token}|{version}".encode()).hexdigest()[:32]
+    start, end = selectors.calendar_window(user=user)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    versions = [selectors.calendar_version(user=user)] + [
+        source.version(user=user, start=start, end=end) for source in calendar_sources.sources()
+    ]
+    version = "|".join([FEED_FORMAT, token, base_url, *versions])
+    digest = hashlib.sha256(version.encode()).hexdigest()[:32]
     etag = f'"{digest}"'
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
@@ -85,7 +91,12 @@ def calendar_feed(request, token: str):
     if body is not None:
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     else:
-        chunks = exports.calendar_ics_stream(selectors.calendar_milestones(user=user), user=user)
+        others = itertools.chain.from_iterable(
+            source.events(user=user, start=start, end=end) for source in calendar_sources.sources()
+        )
+        chunks = exports.calendar_ics_stream(
+            selectors.calendar_milestones(user=user), user=user, others=others, base_url=base_url
+        )
         response = StreamingHttpResponse(
             _stream_and_keep(chunks, key), content_type="text/calendar; charset=utf-8"
         )
