@@ -96,7 +96,7 @@ def test_the_owner_moves_their_milestone_and_may_not_cancel_it(world):
 
 
 def test_a_checklist_item_changes_only_what_is_sent(world):
-    item = ChecklistItem.objects.filter(secondment=world.secondment).order_by("pk").first()
+    item = ChecklistItem.objects.filter(secondment=world.secondment, key="travel").get()
     response = api_client(world.secondment.secondee).patch(
         f"/api/v1/secondments/{world.secondment.pk}/checklist/{item.pk}/",
         {"notes": "Booked.", "status": "in_progress"},
@@ -105,6 +105,22 @@ def test_a_checklist_item_changes_only_what_is_sent(world):
     assert response.status_code == 200, response.content
     item.refresh_from_db()
     assert (item.notes, item.status) == ("Booked.", "in_progress")
+
+
+def test_the_secondee_cannot_change_the_hosts_checklist_item(world):
+    """Only an item's owner side changes it: the host's clearance item refuses the
+    secondee (403, unchanged) and takes the host supervisor's change."""
+    item = ChecklistItem.objects.filter(secondment=world.secondment, key="clearance").get()
+    url = f"/api/v1/secondments/{world.secondment.pk}/checklist/{item.pk}/"
+    body = {"notes": "Recognised.", "status": "in_progress"}
+    refused = api_client(world.secondment.secondee).patch(url, body, format="json")
+    assert refused.status_code == 403, refused.content
+    item.refresh_from_db()
+    assert (item.notes, item.status) == ("", "not_started")
+    allowed = api_client(world.secondment.host_supervisor).patch(url, body, format="json")
+    assert allowed.status_code == 200, allowed.content
+    item.refresh_from_db()
+    assert (item.notes, item.status) == ("Recognised.", "in_progress")
 
 
 def test_acknowledging_checks_the_files_and_records_custody(world):

@@ -34,9 +34,9 @@ class Case:
 
 
 def _checklist_item(world):
-    return ChecklistItem.objects.filter(
-        secondment=world.secondment, kind=ItemKind.OTHER
-    ).first() or (ChecklistItem.objects.filter(secondment=world.secondment).order_by("pk").first())
+    """One of the secondee's own items (only an item's owner side may change it)."""
+    mine = ChecklistItem.objects.filter(secondment=world.secondment, owner_party="secondee")
+    return mine.filter(kind=ItemKind.OTHER).first() or mine.order_by("pk").first()
 
 
 def _draft_submit(world):
