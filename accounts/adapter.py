@@ -32,6 +32,15 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Account emails speak for the portal and name a real contact, not the site host.
+        context = {
+            "portal_name": settings.PORTAL_NAME,
+            "support_email": settings.SUPPORT_EMAIL,
+            **context,
+        }
+        return super().send_mail(template_prefix, email, context)
+
     def get_login_stages(self) -> list[str]:
         # The MFA step that knows when the institute's identity provider already did MFA.
         allauth_stage = f"{AuthenticateStage.__module__}.{AuthenticateStage.__name__}"
