@@ -73,6 +73,18 @@ def application_list_mine(user: User) -> QuerySet[Application]:
     return _with_people(access.applications_visible_to(user).filter(applicant=user))
 
 
+def application_for_opportunity(*, user: User, opportunity: Opportunity) -> Application | None:
+    """The person's own live application (not declined or withdrawn) for an opportunity,
+    the newest first: the opportunity page links to it instead of offering to apply again."""
+    return (
+        access.applications_visible_to(user)
+        .filter(applicant=user, opportunity=opportunity)
+        .exclude(status__in=Application.FINAL)
+        .order_by("-pk")
+        .first()
+    )
+
+
 def application_list_to_endorse(user: User) -> QuerySet[Application]:
     return _with_people(
         access.applications_visible_to(user).filter(line_manager=user).exclude(applicant=user)
