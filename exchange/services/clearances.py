@@ -39,12 +39,17 @@ def clearance_level_problem(item: ChecklistItem) -> str | None:
     """Why the held level is not enough, and what to do, or None."""
     if clearance_meets_requirement(item) is not False:
         return None
+    held, required = item.get_clearance_held_display(), item.get_clearance_required_display()
+    if scheme_of(item.clearance_held) == scheme_of(item.clearance_required):
+        return (
+            f"{held} is below the host's requirement of {required}. Get the secondee vetted "
+            "to the level required before marking this done."
+        )
     return (
-        f"{item.get_clearance_held_display()} does not meet the host's requirement of "
-        f"{item.get_clearance_required_display()} in the clearance recognitions the "
-        "institutes have agreed. Get the secondee vetted to the level required, or ask the "
-        "host's security team to recognise the level held (an admin then records it under "
-        "Clearance recognitions), before marking this done."
+        f"{held} does not meet the host's requirement of {required} in the clearance "
+        "recognitions the institutes have agreed. Get the secondee vetted to the level "
+        "required, or ask the host's security team to recognise the level held (an admin "
+        "then records it under Clearance recognitions), before marking this done."
     )
 
 

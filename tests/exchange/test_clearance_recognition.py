@@ -192,3 +192,25 @@ def test_each_host_institutes_admins_keep_their_own_schemes_recognitions(world):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     uk_row.refresh_from_db()
     assert uk_row.meets == "UK_SC"
+
+
+def test_a_level_held_in_the_hosts_scheme_compares_by_order(world):
+    """A secondee who already holds a host-scheme level: the order decides, without the
+    table, and the refusal says so."""
+    _, secondment = world.accepted()
+    item = _clearance(secondment)
+    actor = world.au_supervisor
+    services.checklist_item_update(item=item, actor=actor, clearance_required="AU_NV1")
+    with pytest.raises(ValidationError) as exc:
+        services.checklist_item_update(
+            item=item, actor=actor, status="done", clearance_held="AU_BASELINE", **RECOGNISED
+        )
+    assert "AU Baseline is below the host's requirement of AU Negative Vetting 1" in " ".join(
+        exc.value.message_dict["clearance_held"]
+    )
+    ClearanceRecognition.objects.all().delete()
+    services.checklist_item_update(
+        item=item, actor=actor, status="done", clearance_held="AU_NV2", **RECOGNISED
+    )
+    item.refresh_from_db()
+    assert item.status == "done"
