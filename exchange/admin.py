@@ -3,7 +3,7 @@ as actions that run them with the signed-in admin as the actor."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import InstituteScopedAdmin, run_each
@@ -319,6 +319,14 @@ class ClearanceRecognitionAdmin(SimpleHistoryAdmin):
         if obj is None or not allowed:
             return allowed
         return access.can_change_clearance_recognition(user=request.user, meets=obj.meets)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version may be read by every admin; reverting is a change of the row.
+        if request.method == "POST":
+            current = self.get_object(request, object_id)
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_actions(self, request):
         # Deleting in bulk would skip the per-row rule: one row at a time.

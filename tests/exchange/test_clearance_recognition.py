@@ -185,11 +185,19 @@ def test_each_host_institutes_admins_keep_their_own_schemes_recognitions(world):
     assert ClearanceRecognition.objects.filter(held="UK_EDV", meets="AU_PV").exists()
 
     uk_row = ClearanceRecognition.objects.get(held="AU_NV1", meets="UK_SC")
+    uk_row.notes = "Confirmed by both security teams."
+    uk_row.save()  # a past version to open
     change = reverse("admin:exchange_clearancerecognition_change", args=[uk_row.pk])
     assert client.get(change).status_code == 200  # read only
     assert client.post(change, {"held": "AU_NV1", "meets": "UK_ESC"}).status_code == 403
     delete = reverse("admin:exchange_clearancerecognition_delete", args=[uk_row.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+    first = uk_row.history.order_by("history_id").first()
+    revert = reverse(
+        "admin:exchange_clearancerecognition_simple_history", args=[uk_row.pk, first.pk]
+    )
+    assert client.get(revert).status_code == 200  # read only
+    assert client.post(revert, {"held": "AU_NV1", "meets": "AU_NV1"}).status_code == 403
     uk_row.refresh_from_db()
     assert uk_row.meets == "UK_SC"
 
