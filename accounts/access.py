@@ -84,13 +84,47 @@ def in_admin_scope(queryset: QuerySet, *, user, lookups: tuple[str, ...]) -> Que
     return queryset.filter(condition).distinct()
 
 
+# Attributes that decide what a person may see (releasability reads nationality and the
+# institute's country; roles and flags open manager pages and the admin). The person never
+# sets these: they ask (AttributeChangeRequest) and an admin of their institute confirms.
+ATTRIBUTES_SET_BY_ADMINS = ("nationality", "institute", "groups", "is_staff", "is_superuser")
+
+
+def can_decide_attribute_change(user, change_request) -> bool:
+    """An admin of the person's institute (or a superuser) confirms or rejects a request
+    to change their attributes; never the person themselves."""
+    if not (is_active_person(user) and user.is_staff and user_is_institute_admin(user)):
+        return False
+    if change_request.user_id == user.pk:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.institute_id) and user.institute_id == change_request.user.institute_id
+
+
+def attribute_change_requests_decidable_by(user, queryset: QuerySet) -> QuerySet:
+    """The requests ``user`` sees in the admin: their institute's people's, not their own."""
+    if not (is_active_person(user) and user.is_staff and user_is_institute_admin(user)):
+        return queryset.none()
+    return in_admin_scope(queryset, user=user, lookups=("user__institute",)).exclude(user=user)
+
+
 # --- people in the admin ---------------------------------------------------------------
 
 # Fields of a person that only a superuser changes: they decide what the admin itself
 # may do, or which institute (and so which records) a person belongs to.
 SUPERUSER_ONLY_PERSON_FIELDS = ("is_superuser", "is_staff", "user_permissions", "institute")
-# Fields that decide a person's own access: no one changes them on their own record.
-OWN_ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+# Fields that decide a person's own access: no one changes them on their own record
+# (nationality decides releasability: another admin confirms a change, see
+# can_decide_attribute_change).
+OWN_ACCESS_FIELDS = (
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "nationality",
+)
 
 
 def people_managed_in_admin(user, queryset: QuerySet | None = None) -> QuerySet:

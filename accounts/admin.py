@@ -159,5 +159,7 @@ class UserAdmin(DjangoUserAdmin):
                 person.groups.remove(*grantable.filter(name=name))
 
 
-# Single sign-on's admin lives with the rest of single sign-on.
+# Single sign-on's admin lives with the rest of single sign-on; requests to change
+# attributes that decide access in their own module.
+from . import change_requests_admin  # noqa: E402, F401
 from .sso import admin as sso_admin  # noqa: E402, F401

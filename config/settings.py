@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "csp",
     "accounts",
+    "audit",
     "portal",
     "exchange",
     "programmes",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -288,6 +290,9 @@ ACCOUNT_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_NAME
+# A code from the step before or after the current one is accepted too, so that a code
+# typed at the 30-second boundary (or on a phone a little fast or slow) still works.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # Single sign-on: each institute's OpenID Connect provider (docs/sso.md). The providers,

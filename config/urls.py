@@ -18,6 +18,11 @@ urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     path("readyz", portal_views.readyz, name="readyz"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path(
+        "accounts/profile/change/",
+        account_views.profile_change_request,
+        name="profile_change_request",
+    ),
     path("accounts/tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

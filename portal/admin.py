@@ -7,6 +7,8 @@ from django.db import models
 from django.http import Http404
 
 from accounts import access as accounts_access
+from audit import services as audit_services
+from audit.models import AuditEvent
 
 OUT_OF_SCOPE = (
     "This record must stay linked to your institute ({institute}): you can only manage "
@@ -147,7 +149,8 @@ def _institute_ids_along(instance, parts: list[str], cleaned: dict) -> set:
 
 def run_each(modeladmin, request, objects, run, *, done: str, level=messages.ERROR) -> int:
     """An admin action: ``run(obj)`` (a service, with the admin as the actor) for each
-    object. A refusal is shown beside the object's name; the others still run."""
+    object. A refusal is shown beside the object's name; the others still run. Each
+    object the action ran on is recorded in the audit log."""
     ok = 0
     for obj in objects:
         try:
@@ -157,6 +160,14 @@ def run_each(modeladmin, request, objects, run, *, done: str, level=messages.ERR
             modeladmin.message_user(request, f"{obj}: {text}", level)
         else:
             ok += 1
+            # The admin's own log has no entry for an action: the audit log has one.
+            audit_services.record(
+                event=AuditEvent.ADMIN_ACTION,
+                actor=request.user,
+                obj=obj,
+                request=request,
+                summary=f"Admin action on {obj._meta.verbose_name}: {done.format(count=1)}",
+            )
     if ok:
         modeladmin.message_user(request, done.format(count=ok), messages.SUCCESS)
     return ok

@@ -28,12 +28,19 @@ FILE = {
 }
 
 
-def attachment(version, *, prefix: str):
+def attachment(request, version, *, prefix: str):
     """The version's file, named as the pages name it (with its marking)."""
     filename = safe_filename(
         f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
     )
-    return attachment_response(version.file, filename=filename, content_type=version.media_type)
+    return attachment_response(
+        version.file,
+        filename=filename,
+        content_type=version.media_type,
+        request=request,
+        about=version,
+        institute=version.document.owner_institute,
+    )
 
 
 class DocumentViewSet(ReadViewSet):
@@ -76,7 +83,7 @@ class DocumentViewSet(ReadViewSet):
             number=number,
         )
         services.version_download(version=version, user=request.user)
-        return attachment(version, prefix=f"DOC-{version.document_id}")
+        return attachment(request, version, prefix=f"DOC-{version.document_id}")
 
 
 class HandoverViewSet(ReadViewSet):
@@ -173,4 +180,4 @@ class HandoverViewSet(ReadViewSet):
         if item is None or not access.can_open_document(request.user, item.version.document):
             raise Http404
         services.handover_item_download(handover=handover, item=item, user=request.user)
-        return attachment(item.version, prefix=handover.reference)
+        return attachment(request, item.version, prefix=handover.reference)

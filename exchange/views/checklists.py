@@ -70,5 +70,10 @@ def evidence_download(request, pk: int, evidence_pk: int):
     secondment = visible_secondment(request, pk)
     evidence = get_object_or_404(ChecklistEvidence, item__secondment=secondment, pk=evidence_pk)
     return attachment_response(
-        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+        evidence.file,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+        request=request,
+        about=evidence,
+        institute=secondment.host_institute,
     )

@@ -103,6 +103,8 @@ ROUTES: dict[str, object] = {
     "readyz": PUBLIC,
     "favicon": PUBLIC,
     "profile": SIGNED_IN,
+    # Asking for a change to one's own institute or nationality (tests/accounts).
+    "profile_change_request": SIGNED_IN,
     "calendar_feed": TOKEN,
     # --- allauth: sign-in, sign-up, password, MFA (its own flows: tests/accounts) -------
     "account_login": PUBLIC,
@@ -155,6 +157,8 @@ ROUTES: dict[str, object] = {
     "admin:jsi18n": ADMIN_SITE,
     "admin:view_on_site": ADMIN_SITE,
     "admin:app_list": ADMIN_SITE,
+    # The audit log's CSV export: scoped like its list (tests/audit).
+    "admin:audit_auditentry_export": ADMIN_SITE,
     # A person's password page in the user admin: also swept for both institutes' admins.
     "admin:auth_user_password_change": ADMIN_SITE,
     "admin/(?P<url>.*)$": Out("the admin's catch-all: a 404 for any address it does not know"),
@@ -786,6 +790,8 @@ ADMIN_MODELS: dict[str, object] = {
     "accounts.institute": SCOPED,
     "accounts.singlesignon": SUPERUSERS,
     "accounts.user": SCOPED,
+    "accounts.attributechangerequest": SCOPED,
+    "audit.auditentry": SCOPED,
     "exchange.opportunity": SCOPED,
     "exchange.application": SCOPED,
     "exchange.secondment": SCOPED,

@@ -262,6 +262,8 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "api.personalaccesstoken": api_services.token_create(
             actor=uk_person, name="UK-only", scope="read", expires_in_days=30, mfa_done=False
         )[0],
+        # Last, so that they are the newest of their lists.
+        **_audit_records(uk_person, nz),
         # Shared by design or for superusers only: any record will do.
         "exchange.checklisttemplate": ChecklistTemplate.objects.first(),
         "exchange.clearancerecognition": ClearanceRecognition.objects.get_or_create(
@@ -274,6 +276,20 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
     }
     # A draft application from the UK to Australia: the portal hides it from the host.
     w.draft_for_host = w.app_draft
+
+
+def _audit_records(uk_person, nz) -> dict:
+    from accounts.services import attribute_change_request
+    from audit.models import AuditEvent
+    from audit.services import record
+
+    change = attribute_change_request(
+        actor=uk_person, field="nationality", requested_value="NZL", reason="Sweep."
+    )
+    entry = record(
+        event=AuditEvent.FILE_DOWNLOADED, actor=uk_person, obj=uk_person, object_institute=nz
+    )
+    return {"accounts.attributechangerequest": change, "audit.auditentry": entry}
 
 
 def _webhook_records(uk) -> dict:
