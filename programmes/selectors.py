@@ -264,7 +264,11 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
     Four queries, whatever the size of the history.
     """
     items = []
-    for record in project.history.select_related("history_user").order_by("-history_date")[:limit]:
+    # Projects created before partners joined the creation record also have an m2m copy of it.
+    project_history = project.history.exclude(
+        history_type="~", history_change_reason="Project created"
+    )
+    for record in project_history.select_related("history_user").order_by("-history_date")[:limit]:
         items.append(
             {
                 "when": record.history_date,

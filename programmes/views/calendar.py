@@ -18,7 +18,11 @@ def calendar_settings(request):
         return run_action(
             request,
             lambda: services.calendar_feed_reset(user=request.user),
-            success="Your calendar has a new address. The old address no longer works.",
+            success=lambda feed: (
+                "Your calendar has a new address. The old address no longer works."
+                if feed.replaced
+                else "Your calendar address is ready. Add it to your calendar app."
+            ),
             then="programmes:calendar_settings",
         )
     feed = selectors.calendar_feed_for(user=request.user)
