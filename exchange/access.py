@@ -16,7 +16,7 @@ from accounts.models import Institute, User
 from programmes import access as programmes_access
 from programmes.models import Programme
 
-from .models import Application, ChecklistItem, Opportunity, Party, Secondment
+from .models import Application, ChecklistItem, Opportunity, Party, Secondment, scheme_of
 
 # --- opportunities ---------------------------------------------------------------------
 
@@ -222,3 +222,23 @@ def can_change_checklist_item(*, user, item: ChecklistItem) -> bool:
     return user.institute_id == _side_institute_id(
         secondment, item.owner_party
     ) and programmes_access.user_manages_programme(user=user, programme=secondment.programme)
+
+
+# --- clearance recognitions ------------------------------------------------------------
+
+
+def can_change_clearance_recognition(*, user, meets: str) -> bool:
+    """The host decides what it recognises: an institute admin adds, changes or removes
+    the recognitions of their own institute's scheme (``meets`` in it); superusers any.
+    Every admin may read the whole table."""
+    if not accounts_access.is_active_person(user):
+        return False
+    if user.is_superuser:
+        return True
+    institute = user.institute if user.institute_id else None
+    return (
+        accounts_access.user_is_institute_admin(user)
+        and institute is not None
+        and bool(meets)
+        and scheme_of(meets) == institute.classification_scheme
+    )

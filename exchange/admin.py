@@ -3,7 +3,7 @@ as actions that run them with the signed-in admin as the actor."""
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.admin import InstituteScopedAdmin, run_each
@@ -16,6 +16,7 @@ from .models import (
     ChecklistItem,
     ChecklistTemplate,
     ChecklistTemplateItem,
+    ClearanceRecognition,
     MidpointReview,
     Opportunity,
     ReturnReport,
@@ -285,6 +286,59 @@ class ChecklistTemplateAdmin(SimpleHistoryAdmin):
     list_display = ["name", "direction", "updated_at"]
     search_fields = ["name"]
     inlines = [ChecklistTemplateItemInline]
+
+
+class ClearanceRecognitionForm(forms.ModelForm):
+    def clean_meets(self):
+        meets = self.cleaned_data.get("meets")
+        if meets and not access.can_change_clearance_recognition(user=self.user, meets=meets):
+            raise ValidationError(
+                "You can only record what your own institute recognises: choose a level in "
+                "its scheme."
+            )
+        return meets
+
+
+@admin.register(ClearanceRecognition)
+class ClearanceRecognitionAdmin(SimpleHistoryAdmin):
+    """Which home levels meet which host levels. Every admin reads the table; each host
+    institute's admins keep the rows of its own scheme (``access``)."""
+
+    form = ClearanceRecognitionForm
+    list_display = ["held", "meets", "notes", "updated_at"]
+    list_filter = ["held", "meets"]
+    search_fields = ["notes"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        form_class.user = request.user
+        return form_class
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return access.can_change_clearance_recognition(user=request.user, meets=obj.meets)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version may be read by every admin; reverting is a change of the row.
+        if request.method == "POST":
+            current = self.get_object(request, object_id)
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_actions(self, request):
+        # Deleting in bulk would skip the per-row rule: one row at a time.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return access.can_change_clearance_recognition(user=request.user, meets=obj.meets)
 
 
 @admin.register(MidpointReview)

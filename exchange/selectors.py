@@ -19,6 +19,7 @@ from .models import (
     ApplicationEvent,
     ChecklistItem,
     Direction,
+    ItemKind,
     Opportunity,
     Secondment,
 )
@@ -155,6 +156,19 @@ def checklist_blockers(secondment: Secondment) -> QuerySet[ChecklistItem]:
     """Mandatory items still open: these stop the secondment from becoming ready."""
     return secondment.checklist_items.filter(mandatory=True).exclude(
         status__in=ChecklistItem.CLOSED
+    )
+
+
+def conflict_declaration_for(user: User, item: ChecklistItem) -> Application | None:
+    """The application whose declared conflict a conflict-plan item manages, when ``user``
+    may see that application."""
+    secondment = item.secondment
+    if item.kind != ItemKind.CONFLICT or not secondment.application_id:
+        return None
+    return (
+        access.applications_visible_to(user)
+        .filter(pk=secondment.application_id, has_conflict_of_interest=True)
+        .first()
     )
 
 

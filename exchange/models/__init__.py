@@ -16,6 +16,7 @@ from .checklists import (
     SigningMethod,
     VisaRoute,
 )
+from .clearances import ClearanceRecognition, scheme_of
 from .common import ClearanceLevel, Direction, cv_upload_to, evidence_upload_to
 from .opportunities import Opportunity
 from .secondments import (
@@ -34,6 +35,7 @@ __all__ = [
     "ChecklistTemplate",
     "ChecklistTemplateItem",
     "ClearanceLevel",
+    "ClearanceRecognition",
     "Direction",
     "DueAnchor",
     "ItemKind",
@@ -46,6 +48,7 @@ __all__ = [
     "SecondmentDateChange",
     "SigningMethod",
     "VisaRoute",
+    "scheme_of",
     # Named by the initial migration's upload_to.
     "cv_upload_to",
     "evidence_upload_to",

@@ -16,6 +16,11 @@ from .checklists import (
     checklist_generate,
     checklist_item_fields,
     checklist_item_update,
+)
+from .clearances import (
+    clearance_expiry_problem,
+    clearance_level_problem,
+    clearance_meets,
     clearance_meets_requirement,
 )
 from .dates import add_months, validate_period
@@ -50,6 +55,9 @@ __all__ = [
     "checklist_generate",
     "checklist_item_fields",
     "checklist_item_update",
+    "clearance_expiry_problem",
+    "clearance_level_problem",
+    "clearance_meets",
     "clearance_meets_requirement",
     "midpoint_review_submit",
     "opportunity_close",

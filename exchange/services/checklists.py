@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.clock import today_for
 from accounts.models import User
 from portal.uploads import EVIDENCE_TYPES, inspect_upload
 
@@ -18,7 +19,6 @@ from ..models import (
     ChecklistEvidence,
     ChecklistItem,
     ChecklistTemplate,
-    ClearanceLevel,
     Direction,
     DueAnchor,
     ItemKind,
@@ -27,6 +27,7 @@ from ..models import (
     SigningMethod,
     VisaRoute,
 )
+from .clearances import clearance_expiry_problem, clearance_level_problem
 from .dates import add_months
 from .fields import only_fields
 from .transitions import set_secondment_status
@@ -62,6 +63,9 @@ def checklist_generate(*, secondment: Secondment) -> list[ChecklistItem]:
     opportunity = secondment.application.opportunity if secondment.application_id else None
     items = []
     for t in template.items.all():
+        if t.kind == ItemKind.CONFLICT and not conflict_declared(secondment):
+            # The plan manages a declared conflict: none declared, no item.
+            continue
         item = ChecklistItem(
             secondment=secondment,
             template_item=t,
@@ -86,6 +90,11 @@ def checklist_generate(*, secondment: Secondment) -> list[ChecklistItem]:
         items.append(item)
     # With history, so each item's audit trail starts at its creation.
     return bulk_create_with_history(items, ChecklistItem)
+
+
+def conflict_declared(secondment: Secondment) -> bool:
+    application = secondment.application if secondment.application_id else None
+    return bool(application and application.has_conflict_of_interest)
 
 
 ITEM_FIELDS = {
@@ -148,7 +157,7 @@ def _owner_hint(item: ChecklistItem) -> str:
     return f": ask {item.owner} to update it" if item.owner_id else ""
 
 
-def _validate_item(item: ChecklistItem, *, evidence_count: int) -> None:
+def _validate_item(item: ChecklistItem, *, evidence_count: int, today: datetime.date) -> None:
     errors: dict[str, str] = {}
     done = item.status == ChecklistItem.Status.DONE
     scheme_in = "AU" if item.secondment.direction == Direction.UK_TO_AU else "UK"
@@ -157,6 +166,10 @@ def _validate_item(item: ChecklistItem, *, evidence_count: int) -> None:
             errors["signing_method"] = "Say how the agreement was signed."
         elif item.signing_method == SigningMethod.WET_SIGNED and evidence_count == 0:
             errors["status"] = "Upload the signed agreement before marking this done."
+    if item.kind == ItemKind.CONFLICT and done and evidence_count == 0:
+        errors["status"] = (
+            "Upload the agreed conflict-of-interest handling plan before marking this done."
+        )
     if item.kind == ItemKind.CLEARANCE:
         if item.clearance_required and not item.clearance_required.startswith(scheme_in + "_"):
             errors["clearance_required"] = (
@@ -179,6 +192,10 @@ def _validate_item(item: ChecklistItem, *, evidence_count: int) -> None:
                 )
             if not item.clearance_expires_on:
                 errors["clearance_expires_on"] = "Enter when the clearance expires."
+            if problem := clearance_level_problem(item):
+                errors.setdefault("clearance_held", problem)
+            if problem := clearance_expiry_problem(item, today=today):
+                errors.setdefault("clearance_expires_on", problem)
     if item.kind == ItemKind.VISA:
         _validate_visa(item, scheme_in, done, errors)
     if errors:
@@ -244,7 +261,7 @@ def checklist_item_update(*, item: ChecklistItem, actor: User, **fields: Any) ->
     allowed = checklist_item_fields(item)
     for key, value in only_fields(fields, allowed, service="checklist_item_update").items():
         setattr(item, key, "" if value is None and key in _TEXT_FIELDS else value)
-    _validate_item(item, evidence_count=item.evidence.count())
+    _validate_item(item, evidence_count=item.evidence.count(), today=today_for(actor))
     if item.status in ChecklistItem.CLOSED and was_open:
         item.completed_at, item.completed_by = timezone.now(), actor
     elif item.status not in ChecklistItem.CLOSED:
@@ -287,12 +304,3 @@ def checklist_evidence_add(
     evidence.file.save(facts.original_name, upload, save=False)
     evidence.save()
     return evidence
-
-
-def clearance_meets_requirement(item: ChecklistItem) -> bool | None:
-    """Whether the held level is at least the required one, when both are in one scheme."""
-    if not item.clearance_required or not item.clearance_held:
-        return None
-    if item.clearance_required.split("_")[0] != item.clearance_held.split("_")[0]:
-        return None
-    return ClearanceLevel.rank(item.clearance_held) >= ClearanceLevel.rank(item.clearance_required)

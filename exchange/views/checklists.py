@@ -3,13 +3,14 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 
+from accounts.clock import today_for
 from accounts.decorators import mfa_enforced
 from portal.actions import posted, posted_files, run_form
 from portal.downloads import attachment_response
 
 from .. import access, selectors, services
 from ..forms import ChecklistItemForm
-from ..models import ChecklistEvidence, ChecklistItem, Secondment
+from ..models import ChecklistEvidence, ChecklistItem, ItemKind, Secondment
 from .secondments import visible_secondment
 
 
@@ -46,10 +47,22 @@ def checklist_item_update(request, pk: int, item_pk: int):
             "editable": editable,
             "live": live,
             "evidence": item.evidence.select_related("uploaded_by"),
-            "clearance_ok": services.clearance_meets_requirement(item),
+            **_clearance_context(request, item),
+            "declaration": selectors.conflict_declaration_for(request.user, item),
             "history": selectors.change_history(item),
         },
     )
+
+
+def _clearance_context(request, item: ChecklistItem) -> dict:
+    """Whether the level held is enough and the clearance lasts: shown on the page."""
+    if item.kind != ItemKind.CLEARANCE:
+        return {}
+    return {
+        "clearance_item": True,
+        "clearance_ok": services.clearance_meets_requirement(item),
+        "clearance_expiry": services.clearance_expiry_problem(item, today=today_for(request.user)),
+    }
 
 
 @mfa_enforced

@@ -10,7 +10,14 @@ from django.test import Client
 from django.utils import timezone
 
 from exchange.checklist_defaults import install_default_templates
-from exchange.models import Application, ChecklistTemplate, ChecklistTemplateItem, Secondment
+from exchange.clearance_defaults import install_default_recognitions
+from exchange.models import (
+    Application,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    ClearanceRecognition,
+    Secondment,
+)
 from exchange.services import add_months
 from programmes.services import programme_managers_set
 from tests.exchange.factories import PDF_BYTES, OpportunityFactory
@@ -49,6 +56,7 @@ def iso(day: datetime.date) -> str:
 def test_uk_researcher_to_australia_from_application_to_ready(page, live_server, assert_accessible):
     # Transactional tests flush the tables, including the templates the migration installed.
     install_default_templates(ChecklistTemplate, ChecklistTemplateItem)
+    install_default_recognitions(ClearanceRecognition)
     uk = InstituteFactory(uk=True, domains=["aisi.example.gov.uk"])
     au = InstituteFactory(au=True, domains=["aisi.example.gov.au"])
     researcher = UserFactory(

@@ -6,7 +6,14 @@ import factory
 
 from exchange import services
 from exchange.checklist_defaults import install_default_templates
-from exchange.models import Application, ChecklistTemplate, ChecklistTemplateItem, Opportunity
+from exchange.clearance_defaults import install_default_recognitions
+from exchange.models import (
+    Application,
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    ClearanceRecognition,
+    Opportunity,
+)
 from programmes.services import programme_managers_set
 from tests.factories import InstituteFactory, ProgrammeFactory, UserFactory, enable_totp
 
@@ -72,6 +79,7 @@ class World:
     def __init__(self):
         # A transactional test elsewhere may have flushed the migration's templates.
         install_default_templates(ChecklistTemplate, ChecklistTemplateItem)
+        install_default_recognitions(ClearanceRecognition)
         self.uk = InstituteFactory(uk=True)
         self.au = InstituteFactory(au=True)
         self.other = InstituteFactory(code="NZ-AI", name="Elsewhere AI", country="NZL")

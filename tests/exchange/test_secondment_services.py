@@ -304,12 +304,16 @@ def test_clearance_rules(world):
     assert {"clearance_held", "clearance_expires_on"} <= set(exc.value.message_dict)
 
 
-def test_clearance_held_is_compared_with_required_in_one_scheme():
+def test_clearance_held_is_compared_with_required_in_one_scheme(world):
+    """In one scheme the order decides; across schemes the recognition table does
+    (tests/exchange/test_clearance_recognition.py); a level not entered is unknown."""
     item = ChecklistItem(clearance_required="AU_NV1", clearance_held="AU_BASELINE")
     assert services.clearance_meets_requirement(item) is False
     item.clearance_held = "AU_NV2"
     assert services.clearance_meets_requirement(item) is True
     item.clearance_held = "UK_SC"
+    assert services.clearance_meets_requirement(item) is True
+    item.clearance_held = ""
     assert services.clearance_meets_requirement(item) is None
 
 

@@ -799,6 +799,11 @@ ADMIN_MODELS: dict[str, object] = {
     "exchange.checklisttemplate": Out(
         "shared: one checklist template per direction, which both institutes' admins keep"
     ),
+    "exchange.clearancerecognition": Out(
+        "shared: one recognition table across the two schemes, which every admin reads; "
+        "each institute's admins change the rows of their own scheme "
+        "(exchange.access.can_change_clearance_recognition, tests/exchange)"
+    ),
     "exchange.midpointreview": SCOPED,
     "exchange.returnreport": SCOPED,
     "programmes.programme": SCOPED,

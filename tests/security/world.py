@@ -18,6 +18,7 @@ from api import services as api_services
 from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
+    ClearanceRecognition,
     MidpointReview,
     Opportunity,
     ReturnReport,
@@ -265,6 +266,9 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         **_audit_records(uk_person, nz),
         # Shared by design or for superusers only: any record will do.
         "exchange.checklisttemplate": ChecklistTemplate.objects.first(),
+        "exchange.clearancerecognition": ClearanceRecognition.objects.get_or_create(
+            held="UK_SC", meets="AU_NV1"
+        )[0],
         "accounts.institute": uk,
         "auth.group": w.uk_admin.groups.first(),
         "account.emailaddress": uk_person.emailaddress_set.first(),

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from exchange.checklist_defaults import install_default_templates
-from exchange.models import ChecklistTemplate, ChecklistTemplateItem
+from exchange.models import ChecklistTemplate, ChecklistTemplateItem, ClearanceRecognition
 from tests.exchange.factories import World
 from tests.factories import UserFactory, enable_totp
 from tests.handover.factories import make_document
@@ -32,6 +32,9 @@ def admin_pages(world, admin) -> list[str]:
         "exchange_application": application,
         "exchange_secondment": secondment,
         "exchange_checklistitem": item,
+        "exchange_clearancerecognition": ClearanceRecognition.objects.get(
+            held="UK_SC", meets="AU_NV1"
+        ),
         "accounts_user": world.au_staff,
         "programmes_programme": world.programme,
         "programmes_project": project,

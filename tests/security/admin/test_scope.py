@@ -270,13 +270,15 @@ def test_search_finds_a_secondment_by_its_reference(world, au_admin, as_user):
 
 def test_every_history_in_the_admin_is_scoped(db):
     """Each admin with history pages (and so past versions and revert) is institute-scoped,
-    save the shared checklist templates; records under custody cannot be reverted."""
+    save the shared checklist templates and clearance recognitions (each host institute's
+    admins revert their own scheme's rows only: tests/exchange/test_clearance_recognition.py);
+    records under custody cannot be reverted."""
     from django.contrib.admin.sites import site
     from simple_history.admin import SimpleHistoryAdmin
 
     from portal.admin import InstituteScopedAdmin
 
-    shared = {"exchange.ChecklistTemplate"}
+    shared = {"exchange.ChecklistTemplate", "exchange.ClearanceRecognition"}
     with_history = {
         model._meta.label: model_admin
         for model, model_admin in site._registry.items()
