@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0003_one_live_application_per_opportunity'),
+        ('exchange', '0004_application_list_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

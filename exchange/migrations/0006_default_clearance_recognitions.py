@@ -8,6 +8,6 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exchange", "0004_clearance_recognition")]
+    dependencies = [("exchange", "0005_clearance_recognition")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]
