@@ -35,8 +35,11 @@ def signup(client, email, **extra):
 def test_a_320_character_address_is_refused_beside_the_field_every_time(client, uk_institute):
     """An address longer than the 254 characters stored is refused with a clear message
     (it used to be cut to 254 characters, and a second try answered 500)."""
-    email = "a" * 64 + "." + "b" * (320 - 64 - 1 - len("@uk-aisi.example.org")) + (
-        "@uk-aisi.example.org"
+    email = (
+        "a" * 64
+        + "."
+        + "b" * (320 - 64 - 1 - len("@uk-aisi.example.org"))
+        + ("@uk-aisi.example.org")
     )
     assert len(email) == 320
     for _ in range(2):
