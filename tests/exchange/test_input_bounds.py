@@ -1,4 +1,5 @@
-"""Far-future dates in the exchange: refused in forms and services, never stored, and an
+"""Bounds in the exchange: over-long text is refused beside the field; far-future dates are
+refused in forms and services and never stored, and an
 application cannot reach acceptance with dates that would overflow (accepting one ending
 9999-12-31 used to answer 500 while computing its checklist's due dates)."""
 
@@ -110,3 +111,17 @@ def test_secondment_date_changes_and_checklist_dates_are_bounded(world):
     )
     clearance.refresh_from_db()
     assert clearance.clearance_expires_on == datetime.date(2045, 1, 1)
+
+
+def test_a_100000_character_statement_is_refused_beside_the_field(world):
+    """A business case of 100,000 characters is refused beside the field with the limit
+    and the length entered; nothing is saved."""
+    response = client_for(world.uk_staff).post(
+        reverse("exchange:application_create", args=[world.au_opportunity.pk]),
+        {**form_data(world, benefit_to_home_team="x" * 100_000), "save": "1"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["benefit_to_home_team"] == [
+        "Enter 10000 characters or fewer. You entered 100000."
+    ]
+    assert not Application.objects.exists()
