@@ -4,6 +4,7 @@ as actions that run them with the signed-in admin as the actor."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_widgets import TolerantAutocompleteAdmin
 from portal.admin import InstituteScopedAdmin, run_each
 
 from . import services
@@ -111,7 +112,7 @@ class ApplicationAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
         return False
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(TolerantAutocompleteAdmin, admin.TabularInline):
     model = ChecklistItem
     extra = 0
     fields = ["title", "owner_party", "owner", "mandatory", "due_date", "status", "notes"]

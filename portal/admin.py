@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts import access as accounts_access
+from accounts.admin_widgets import TolerantAutocompleteAdmin
 
 
-class InstituteScopedAdmin:
+class InstituteScopedAdmin(TolerantAutocompleteAdmin):
     """Mixin for a ModelAdmin: institute admins see their own institute's records only.
 
     ``institute_lookups`` are the paths from the model to the institutes it belongs to

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_widgets import TolerantAutocompleteAdmin
 from portal.admin import InstituteScopedAdmin
 
 from .models import (
@@ -39,14 +40,14 @@ class ProgrammeAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TolerantAutocompleteAdmin, admin.TabularInline):
     model = ProjectMembership
     fields = ("user", "institute", "role")
     autocomplete_fields = ("user",)
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TolerantAutocompleteAdmin, admin.TabularInline):
     model = Milestone
     fields = ("title", "owner", "due_date", "baseline_due_date", "status", "completed_on")
     autocomplete_fields = ("owner",)
