@@ -82,3 +82,113 @@ def in_admin_scope(queryset: QuerySet, *, user, lookups: tuple[str, ...]) -> Que
     for lookup in lookups:
         condition |= Q(**{lookup: user.institute_id})
     return queryset.filter(condition).distinct()
+
+
+# Attributes that decide what a person may see (releasability reads nationality and the
+# institute's country; roles and flags open manager pages and the admin). The person never
+# sets these: they ask (AttributeChangeRequest) and an admin of their institute confirms.
+ATTRIBUTES_SET_BY_ADMINS = ("nationality", "institute", "groups", "is_staff", "is_superuser")
+
+
+def can_decide_attribute_change(user, change_request) -> bool:
+    """An admin of the person's institute (or a superuser) confirms or rejects a request
+    to change their attributes; never the person themselves."""
+    if not (is_active_person(user) and user.is_staff and user_is_institute_admin(user)):
+        return False
+    if change_request.user_id == user.pk:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.institute_id) and user.institute_id == change_request.user.institute_id
+
+
+def attribute_change_requests_decidable_by(user, queryset: QuerySet) -> QuerySet:
+    """The requests ``user`` sees in the admin: their institute's people's, not their own."""
+    if not (is_active_person(user) and user.is_staff and user_is_institute_admin(user)):
+        return queryset.none()
+    return in_admin_scope(queryset, user=user, lookups=("user__institute",)).exclude(user=user)
+
+
+# --- people in the admin ---------------------------------------------------------------
+
+# Fields of a person that only a superuser changes: they decide what the admin itself
+# may do, or which institute (and so which records) a person belongs to.
+SUPERUSER_ONLY_PERSON_FIELDS = ("is_superuser", "is_staff", "user_permissions", "institute")
+# Fields that decide a person's own access: no one changes them on their own record
+# (nationality decides releasability: another admin confirms a change, see
+# can_decide_attribute_change).
+OWN_ACCESS_FIELDS = (
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "nationality",
+)
+
+
+def people_managed_in_admin(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The people ``user`` manages in the admin: everyone for a superuser; for an
+    institute admin, their own institute's people other than superusers; else no one."""
+    from .models import User
+
+    queryset = User.objects.all() if queryset is None else queryset
+    if not is_active_person(user):
+        return queryset.none()
+    scoped = in_admin_scope(queryset, user=user, lookups=("institute",))
+    if user.is_superuser:
+        return scoped
+    if not user_is_institute_admin(user):
+        return queryset.none()
+    return scoped.filter(is_superuser=False)
+
+
+def can_manage_person(*, user, person) -> bool:
+    """Change or remove ``person`` in the admin (see ``people_managed_in_admin``)."""
+    if not is_active_person(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        user_is_institute_admin(user)
+        and bool(user.institute_id)
+        and person.institute_id == user.institute_id
+        and not person.is_superuser
+    )
+
+
+def role_group_names() -> tuple[str, ...]:
+    """The portal's roles, held as groups: the only groups an institute admin gives."""
+    return tuple(Role.values)
+
+
+def groups_grantable_by(user) -> QuerySet:
+    """The groups ``user`` may give or take away in the admin."""
+    from django.contrib.auth.models import Group
+
+    if not is_active_person(user):
+        return Group.objects.none()
+    if user.is_superuser:
+        return Group.objects.all()
+    if not user_is_institute_admin(user):
+        return Group.objects.none()
+    return Group.objects.filter(name__in=role_group_names())
+
+
+def can_change_roles_of(*, user, person) -> bool:
+    """No one changes their own roles (groups, flags, or being named a programme's
+    manager, which carries the programme manager role)."""
+    return person is None or person.pk != user.pk
+
+
+def person_fields_locked_for(*, user, person=None) -> set[str]:
+    """Fields of ``person`` (None when adding) that ``user`` may not change in the admin.
+
+    Only superusers change superuser and staff flags, permissions and institutes; no one
+    changes their own roles, flags or permissions."""
+    locked: set[str] = set()
+    if not user.is_superuser:
+        locked.update(SUPERUSER_ONLY_PERSON_FIELDS)
+    if not can_change_roles_of(user=user, person=person):
+        locked.update(OWN_ACCESS_FIELDS)
+    return locked

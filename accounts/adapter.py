@@ -4,14 +4,17 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.stages import AuthenticateStage
 from django import forms
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import get_random_string
 
+from . import events
 from .mail import send_in_background
 from .models import User
 from .selectors import institute_for_email
@@ -72,6 +75,13 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            sign_in_locked_out_record(request, login=credentials.get("email") or "")
+            raise
+
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
 
@@ -88,6 +98,37 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             request, user=user, sociallogin=(kwargs.get("signal_kwargs") or {}).get("sociallogin")
         )
         return super().post_login(request, user, **kwargs)
+
+
+# A lock-out is recorded once per account (or, for an address with no account, once per
+# client address) in this many seconds, however many refused attempts follow it.
+LOCKED_OUT_RECORD_SECONDS = 300
+
+
+def sign_in_locked_out_record(request, *, login: str) -> None:
+    """Record, at most once a window, that sign-in for ``login`` was refused because of
+    repeated failures (the rate limits in ``ACCOUNT_RATE_LIMITS``)."""
+    from .models import User
+
+    login = login.strip().lower()[:254]
+    account = User.objects.select_related("institute").filter(email__iexact=login).first()
+    try:
+        ip = (get_client_ip(request) if request is not None else "") or ""
+    except ImproperlyConfigured:
+        ip = request.META.get("REMOTE_ADDR", "")
+    key = f"audit:locked-out:{'account:' + str(account.pk) if account else 'ip:' + ip}"
+    if not cache.add(key, 1, timeout=LOCKED_OUT_RECORD_SECONDS):
+        return
+    events.record(
+        event="locked_out",
+        actor=None,
+        actor_label=login,
+        obj=account,
+        object_label=None if account else login,
+        institute=account.institute if account else institute_for_email(email=login),
+        request=request,
+        summary="Sign-in refused after repeated failures.",
+    )
 
 
 def user_affiliate_by_email(user) -> None:

@@ -1,7 +1,7 @@
 from django import forms
 
 from .adapter import validate_signup_email
-from .models import PERSONAL_TIME_ZONE_CHOICES, User
+from .models import PERSONAL_TIME_ZONE_CHOICES, AttributeChangeRequest, User
 
 
 class SignupExtraForm(forms.Form):
@@ -31,30 +31,43 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """What a person may change about themselves. Nationality, institute and roles decide
+    what they may see, so they are not here: see ``AttributeChangeRequestForm``."""
+
     time_zone = forms.ChoiceField(
         label="Time zone",
         required=False,
         help_text="Reminders and digests arrive by this clock. Leave blank for your institute's.",
     )
-    nationality = forms.CharField(
-        label="Nationality",
-        required=False,
-        max_length=40,
-        help_text="3-letter country code, such as GBR or AUS. Some documents are released "
-        "only to people of one nationality.",
-    )
 
     class Meta:
         model = User
-        fields = ["full_name", "job_title", "time_zone", "nationality"]
+        fields = ["full_name", "job_title", "time_zone"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["time_zone"].choices = PERSONAL_TIME_ZONE_CHOICES
 
-    def clean_nationality(self):
-        value = self.cleaned_data.get("nationality", "").strip().upper()
-        if value and (len(value) != 3 or not value.isalpha()):
-            raise forms.ValidationError("Enter a 3-letter country code, such as GBR or AUS.")
-        return value
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AttributeChangeRequestForm(forms.Form):
+    field = forms.ChoiceField(
+        label="What should change?",
+        choices=AttributeChangeRequest.Field.choices,
+        widget=forms.RadioSelect,
+    )
+    requested_value = forms.CharField(
+        label="New value",
+        max_length=40,
+        help_text="For nationality, a 3-letter country code such as GBR or AUS. For "
+        "institute, its short code: UK-AISI or AU-AISI.",
+    )
+    reason = forms.CharField(
+        label="Why is the change needed?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="An admin of your institute reads this before confirming the change.",
+    )

@@ -188,3 +188,55 @@ class SingleSignOn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institute.name} through {self.provider_id}"
+
+
+class AttributeChangeRequest(models.Model):
+    """A person asks for an attribute that decides access to be changed; it takes effect
+    only when an admin of their institute confirms it (``accounts.services``)."""
+
+    class Field(models.TextChoices):
+        NATIONALITY = "nationality", "Nationality"
+        INSTITUTE = "institute", "Institute"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an admin"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="attribute_change_requests"
+    )
+    field = models.CharField(max_length=20, choices=Field.choices)
+    current_value = models.CharField("value when asked", max_length=200, blank=True)
+    requested_value = models.CharField(max_length=200)
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "change of details request"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "field"],
+                condition=models.Q(status="pending"),
+                name="attribute_change_one_pending_per_field",
+                violation_error_message="You have already asked for a change to this.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_at__isnull=True)
+                | (~models.Q(status="pending") & models.Q(decided_at__isnull=False)),
+                name="attribute_change_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_field_display()} for {self.user}: "
+            f"{self.current_value or 'none'} to {self.requested_value}"
+        )

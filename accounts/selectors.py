@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from . import access
-from .models import Institute, InstituteDomain, Role, User
+from .models import AttributeChangeRequest, Institute, InstituteDomain, Role, User
 
 
 def institute_for_email(*, email: str) -> Institute | None:
@@ -24,3 +24,8 @@ def user_role_labels(user: User) -> list[str]:
 def user_list_at_institute(*, institute: Institute) -> QuerySet[User]:
     """Active people at ``institute``, by name."""
     return User.objects.filter(institute=institute, is_active=True).order_by("full_name", "email")
+
+
+def user_attribute_change_requests(user: User) -> QuerySet[AttributeChangeRequest]:
+    """A person's own requests to change their attributes, newest first (the last ten)."""
+    return AttributeChangeRequest.objects.filter(user=user).select_related("decided_by")[:10]

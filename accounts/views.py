@@ -1,20 +1,56 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from .forms import ProfileForm
-from .selectors import user_role_labels
+from portal.actions import posted, run_form
+
+from . import services
+from .forms import AttributeChangeRequestForm, ProfileForm
+from .models import AttributeChangeRequest
+from .selectors import user_attribute_change_requests, user_role_labels
 
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your details have been saved.")
-        return redirect("profile")
+    form = ProfileForm(posted(request), instance=request.user)
+    done = run_form(
+        request,
+        form,
+        lambda kwargs: services.profile_update(actor=request.user, **kwargs),
+        success="Your details have been saved.",
+        then="profile",
+    )
+    if done:
+        return done
+    if form.errors:
+        request.user.refresh_from_db()
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "roles": user_role_labels(request.user)},
+        {
+            "form": form,
+            "roles": user_role_labels(request.user),
+            "change_requests": user_attribute_change_requests(request.user),
+        },
+    )
+
+
+@login_required
+def profile_change_request(request):
+    form = AttributeChangeRequestForm(
+        posted(request), initial={"field": request.GET.get("field", "")}
+    )
+    done = run_form(
+        request,
+        form,
+        lambda kwargs: services.attribute_change_request(actor=request.user, **kwargs),
+        success=lambda change: (
+            f"Your request to change your {change.get_field_display().lower()} has been "
+            "sent to your institute's admins. It takes effect when one of them confirms it."
+        ),
+        then="profile",
+    )
+    return done or render(
+        request,
+        "accounts/profile_change_request.html",
+        {"form": form, "fields": AttributeChangeRequest.Field},
     )

@@ -74,13 +74,18 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "simple_history",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "csp",
     "accounts",
+    "audit",
     "portal",
     "exchange",
     "programmes",
     "handover",
     "notifications",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -209,6 +215,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(minute="*/15"),
     },
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
     "accounts-orphaned-files": {
         "task": "portal.tasks.orphaned_files_sweep",
         "schedule": crontab(minute=41, hour=4, day_of_week="sun"),
@@ -218,6 +228,23 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (once older than the grace period) only when ORPHANED_FILES_DELETE is on.
 ORPHANED_FILES_DELETE = env.bool("ORPHANED_FILES_DELETE", default=False)
 ORPHANED_FILES_GRACE_HOURS = env.int("ORPHANED_FILES_GRACE_HOURS", default=24)
+
+# Webhooks: attempts per delivery (exponential back-off with jitter between them, from
+# the base up to the cap), the request timeout, and how many deliveries in a row may give
+# up before an endpoint is switched off. Plain http endpoints only where allowed (DEBUG).
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=6)
+WEBHOOKS_BACKOFF_BASE_SECONDS = env.float("WEBHOOKS_BACKOFF_BASE_SECONDS", default=30)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env.float("WEBHOOKS_BACKOFF_MAX_SECONDS", default=3600)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=5)
+# Days the delivery log keeps finished deliveries.
+WEBHOOKS_LOG_DAYS = env.int("WEBHOOKS_LOG_DAYS", default=90)
+# Hours the previous secret still signs deliveries after a rotation.
+WEBHOOKS_SECRET_OVERLAP_HOURS = env.float("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24)
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+# Endpoints on loopback, private or link-local addresses (the portal's own network, a
+# cloud metadata service) are refused at delivery unless the operator allows them.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -277,6 +304,9 @@ ACCOUNT_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_NAME
+# A code from the step before or after the current one is accepted too, so that a code
+# typed at the 30-second boundary (or on a phone a little fast or slow) still works.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # Single sign-on: each institute's OpenID Connect provider (docs/sso.md). The providers,
@@ -330,6 +360,38 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# The REST API (/api/v1/, docs/api.md): personal access tokens only (no session, so no
+# CSRF), JSON in and out, 25 to a page, filters, and rate limits counted in the cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.PersonRateThrottle",
+        "api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_RATE_LIMITS = {
+    "person": env.str("API_RATE_LIMIT", default="120/minute"),
+    "anonymous": env.str("API_ANONYMOUS_RATE_LIMIT", default="20/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Exchange Portal API",
+    "DESCRIPTION": "Staff exchanges, joint research programmes and document handover, "
+    "as the signed-in person sees them. Authenticate with a personal access token.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ClearanceLevelEnum": "exchange.models.ClearanceLevel"},
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -14,9 +14,16 @@ admin.site.index_title = "Manage the portal"
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("favicon.ico", portal_views.favicon, name="favicon"),
     path("healthz", portal_views.healthz, name="healthz"),
     path("readyz", portal_views.readyz, name="readyz"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path(
+        "accounts/profile/change/",
+        account_views.profile_change_request,
+        name="profile_change_request",
+    ),
+    path("accounts/tokens/", include("api.account_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("exchanges/", include("exchange.urls")),
@@ -24,6 +31,7 @@ urlpatterns = [
     path("documents/", include("handover.urls")),
     path("notifications/", include("notifications.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("api/", include("api.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

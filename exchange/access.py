@@ -16,7 +16,7 @@ from accounts.models import Institute, User
 from programmes import access as programmes_access
 from programmes.models import Programme
 
-from .models import Application, ChecklistItem, Opportunity, Secondment
+from .models import Application, ChecklistItem, Opportunity, Party, Secondment
 
 # --- opportunities ---------------------------------------------------------------------
 
@@ -77,6 +77,12 @@ def _managed_institute_ids(user):
     ).values("institute_id")
 
 
+def shared_beyond_applicant() -> Q:
+    """An application is the applicant's alone until it is submitted: a draft is shown
+    to no one else (line managers, programme managers, admins)."""
+    return Q(submitted_at__isnull=False)
+
+
 def applications_managed_by(user) -> QuerySet[Application]:
     """Submitted applications in the pipeline of the person's programmes."""
     if not accounts_access.is_active_person(user):
@@ -85,7 +91,7 @@ def applications_managed_by(user) -> QuerySet[Application]:
     open_to_institute = Q(
         programme__isnull=True, host_institute_id__in=_managed_institute_ids(user)
     )
-    return Application.objects.filter(in_programme | open_to_institute, submitted_at__isnull=False)
+    return Application.objects.filter(in_programme | open_to_institute, shared_beyond_applicant())
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -95,9 +101,17 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return Application.objects.none()
     return Application.objects.filter(
         Q(applicant=user)
-        | Q(line_manager=user, submitted_at__isnull=False)
+        | (Q(line_manager=user) & shared_beyond_applicant())
         | Q(pk__in=applications_managed_by(user).values("pk"))
     )
+
+
+def applications_in_admin(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """What the Django admin may list of ``queryset`` for ``user`` before the institute
+    scope: never a draft (the same rule as the portal's pages), save their own."""
+    if not accounts_access.is_active_person(user):
+        return queryset.none()
+    return queryset.filter(shared_beyond_applicant() | Q(applicant=user))
 
 
 def user_manages_application(*, user, application: Application) -> bool:
@@ -173,3 +187,39 @@ def can_work_on_checklist(*, user, secondment: Secondment) -> bool:
 def checklist_items_visible_to(user) -> QuerySet[ChecklistItem]:
     """Checklist items of the secondments the person sees."""
     return ChecklistItem.objects.filter(secondment__in=secondments_visible_to(user).values("pk"))
+
+
+def _side_institute_id(secondment: Secondment, party: str):
+    """The institute whose people own a checklist item: the secondee's items and the home
+    institute's are the home side's; the host's are the host side's."""
+    return secondment.host_institute_id if party == Party.HOST else secondment.home_institute_id
+
+
+def _side_people(secondment: Secondment, party: str) -> set:
+    """The parties who work on a side's items: the secondee's own items are also their
+    line manager's to keep moving; the home and host items are the managers' alone."""
+    if party == Party.SECONDEE:
+        return {secondment.secondee_id, secondment.home_manager_id}
+    if party == Party.HOME:
+        return {secondment.home_manager_id}
+    if party == Party.HOST:
+        return {secondment.host_supervisor_id}
+    return set()
+
+
+def can_change_checklist_item(*, user, item: ChecklistItem) -> bool:
+    """Only the item's owner side changes it: its named owner, the parties of that side
+    (the secondee's items: the secondee and their line manager; the home institute's: the
+    home manager; the host's: the host supervisor), and the programme's managers at that
+    side's institute. Superusers may change any item. Everyone else on the secondment
+    (``can_work_on_checklist``) may read it."""
+    if not accounts_access.is_active_person(user):
+        return False
+    secondment = item.secondment
+    if user.is_superuser:
+        return True
+    if user.pk == item.owner_id or user.pk in _side_people(secondment, item.owner_party) - {None}:
+        return True
+    return user.institute_id == _side_institute_id(
+        secondment, item.owner_party
+    ) and programmes_access.user_manages_programme(user=user, programme=secondment.programme)

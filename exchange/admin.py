@@ -1,13 +1,15 @@
 """Admin screens. Statuses are read-only here: changes of state go through the services,
 as actions that run them with the signed-in admin as the actor."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_widgets import TolerantAutocompleteAdmin
 from portal.admin import InstituteScopedAdmin, run_each
 
-from . import services
+from . import access, selectors, services
 from .models import (
     Application,
     ApplicationEvent,
@@ -21,10 +23,35 @@ from .models import (
     Secondment,
     SecondmentDateChange,
 )
+from .services.opportunities import opportunity_validate
+
+
+def _with_reference(parent, request, queryset, search_term, pattern):
+    """Search by reference (``APP-00009``, ``app 9``) as well as by the search fields."""
+    pk = selectors.pk_from_reference(search_term, pattern)
+    if pk is not None:
+        return queryset.filter(pk=pk), False
+    return parent.get_search_results(request, queryset, search_term)
+
+
+class OpportunityAdminForm(forms.ModelForm):
+    """The admin keeps the rules the site's services keep (host in the programme,
+    durations, the host's clearance scheme)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        instance = self.instance
+        if self.errors or not (instance.programme_id and instance.host_institute_id):
+            return
+        try:
+            opportunity_validate(instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 @admin.register(Opportunity)
 class OpportunityAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    form = OpportunityAdminForm
     institute_lookups = ("host_institute",)
     list_select_related = ["host_institute"]
     list_display = ["title", "host_institute", "team", "status", "closing_date", "places"]
@@ -33,7 +60,14 @@ class OpportunityAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["host_institute", "created_by"]
     readonly_fields = ["status", "published_at", "closed_at", "created_at", "updated_at"]
     date_hierarchy = "closing_date"
+    # Publishing and closing are decisions of the programme's managers, in the admin as
+    # on the site: an institute admin who is not one sees the refusal beside each record.
     actions = ["publish", "close"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish the selected opportunities")
     def publish(self, request, queryset):
@@ -107,6 +141,15 @@ class ApplicationAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     inlines = [ApplicationEventInline]
     date_hierarchy = "status_changed_at"
 
+    def scoped_queryset(self, request):
+        # The portal's rule: a draft is its applicant's alone.
+        return access.applications_in_admin(request.user, super().scoped_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        return _with_reference(
+            super(), request, queryset, search_term, selectors.APPLICATION_REFERENCE
+        )
+
     def has_add_permission(self, request):
         # Applications are made by the applicant on the site, with their CV and declaration.
         return False
@@ -165,6 +208,12 @@ class SecondmentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     ]
     inlines = [ChecklistItemInline, DateChangeInline]
     date_hierarchy = "start_date"
+
+    def get_search_results(self, request, queryset, search_term):
+        return _with_reference(
+            super(), request, queryset, search_term, selectors.SECONDMENT_REFERENCE
+        )
+
     actions = ["mark_ready", "start"]
 
     def has_add_permission(self, request):

@@ -1,6 +1,7 @@
 """Every read of the exchange. Each starts from the access rules in access.py."""
 
 import datetime
+import re
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -25,6 +26,16 @@ from .models import (
 
 def direction_between(*, home: Institute, host: Institute) -> str:
     return Direction.UK_TO_AU if home.classification_scheme == "UK" else Direction.AU_TO_UK
+
+
+APPLICATION_REFERENCE = re.compile(r"^\s*APP[-\s]?0*(\d{1,9})\s*$", re.IGNORECASE)
+SECONDMENT_REFERENCE = re.compile(r"^\s*SEC[-\s]?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def pk_from_reference(text: str, pattern: re.Pattern) -> int | None:
+    """The record number in a reference such as ``APP-00009`` (None if it is not one)."""
+    match = pattern.match(text or "")
+    return int(match.group(1)) if match else None
 
 
 # --- opportunities ---------------------------------------------------------------------

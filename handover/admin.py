@@ -92,10 +92,33 @@ class DocumentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ReleasabilityFilter(admin.SimpleListFilter):
+    """By caveat, with a name for "none" (a link needs words)."""
+
+    title = "releasability"
+    parameter_name = "releasability"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", "No caveat"),
+            *((value, value) for value in markings.ALL_RELEASABILITY if value),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(releasability="")
+        if value:
+            return queryset.filter(releasability=value)
+        return queryset
+
+
 @admin.register(Document)
 class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     form = DocumentAdminForm
     institute_lookups = ("owner_institute",)
+    # Under custody: a past version is there to read, never to restore.
+    revert_allowed = False
     list_display = [
         "title",
         "owner_institute",
@@ -104,7 +127,7 @@ class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
         "releasability",
         "updated_at",
     ]
-    list_filter = ["owner_institute", "scheme", "classification", "releasability"]
+    list_filter = ["owner_institute", "scheme", "classification", ReleasabilityFilter]
     search_fields = ["title"]
     list_select_related = ["owner_institute"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
@@ -167,6 +190,7 @@ class HandoverItemInline(admin.TabularInline):
 @admin.register(Handover)
 class HandoverAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("sending_institute", "receiving_institute")
+    revert_allowed = False  # under custody
     list_display = [
         "reference",
         "sending_institute",

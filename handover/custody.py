@@ -4,6 +4,8 @@ management command and the tests verify)."""
 from django.utils import timezone
 
 from accounts.models import User
+from audit import services as audit_services
+from audit.models import AuditEvent
 
 from .models import GENESIS_HASH, CustodyEvent, Handover
 
@@ -26,7 +28,25 @@ def custody_append(
     event.save()
     Handover.objects.filter(pk=handover.pk).update(custody_head=event.hash)
     handover.custody_head = event.hash
+    _mirror(handover, event)
     return event
+
+
+def _mirror(handover: Handover, event: CustodyEvent) -> None:
+    """The audit log carries each custody link too, for both institutes' admins."""
+    other = (
+        handover.receiving_institute
+        if event.actor.institute_id == handover.sending_institute_id
+        else handover.sending_institute
+    )
+    audit_services.record(
+        event=AuditEvent.CUSTODY,
+        actor=event.actor,
+        obj=handover,
+        object_institute=other,
+        new={"sequence": event.sequence, "kind": event.kind, **event.detail},
+        summary=f"{event.get_kind_display()} (custody link {event.sequence}).",
+    )
 
 
 def _describe(reference: str, event: CustodyEvent | None, sequence: int, problem: str) -> str:

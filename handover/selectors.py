@@ -35,7 +35,7 @@ def document_versions_for(*, user, document: Document) -> QuerySet[DocumentVersi
     return (
         access.versions_visible_to(user)
         .filter(document=document)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "document__owner_institute")
         .order_by("-number")
     )
 

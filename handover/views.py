@@ -27,11 +27,18 @@ def _marking_context(marking) -> dict:
     }
 
 
-def _attachment(version, *, prefix: str):
+def _attachment(request, version, *, prefix: str):
     filename = safe_filename(
         f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
     )
-    return attachment_response(version.file, filename=filename, content_type=version.media_type)
+    return attachment_response(
+        version.file,
+        filename=filename,
+        content_type=version.media_type,
+        request=request,
+        about=version,
+        institute=version.document.owner_institute,
+    )
 
 
 # --- documents ------------------------------------------------------------------------
@@ -130,7 +137,7 @@ def version_download(request, pk: int, number: int):
         number=number,
     )
     services.version_download(version=version, user=request.user)
-    return _attachment(version, prefix=f"DOC-{version.document_id}")
+    return _attachment(request, version, prefix=f"DOC-{version.document_id}")
 
 
 # --- handovers ------------------------------------------------------------------------
@@ -294,7 +301,7 @@ def handover_item_download(request, reference: str, item_id: str):
     if item is None or not access.can_open_document(request.user, item.version.document):
         raise Http404
     services.handover_item_download(handover=handover, item=item, user=request.user)
-    return _attachment(item.version, prefix=handover.reference)
+    return _attachment(request, item.version, prefix=handover.reference)
 
 
 def _manifest_name(handover, marking_text: str, extension: str) -> str:

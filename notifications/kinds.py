@@ -162,6 +162,12 @@ KINDS: dict[str, Kind] = {
             "with; the people responsible must always know.",
         ),
         Kind(
+            "webhook_endpoint_disabled",
+            "Webhook endpoint switched off",
+            "One of your institute's webhook endpoints kept failing and was switched off.",
+            EVENT,
+        ),
+        Kind(
             "handover_queried",
             "Handover queried",
             "A recipient queried documents you sent, with the reason.",

@@ -7,15 +7,11 @@ import re
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
-# Spreadsheet programs run a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from audit import services as audit_services
 
-
-def csv_safe(value):
-    """A text cell that a spreadsheet will show as text, never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# The one formula guard, shared with the audit log's export (an app below this one).
+from audit.exports import FORMULA_PREFIXES, csv_safe  # noqa: F401
+from audit.models import AuditEvent
 
 
 def safe_filename(text: str) -> str:
@@ -30,12 +26,26 @@ def _private(response):
     return response
 
 
-def attachment_response(stored, *, filename: str, content_type: str) -> FileResponse:
-    """A stored file (a FieldFile, or a name in the default storage) as a download."""
+def attachment_response(
+    stored, *, filename: str, content_type: str, request, about, institute=None
+) -> FileResponse:
+    """A stored file (a FieldFile, or a name in the default storage) as a download.
+
+    The download is recorded in the audit log: who, from where, which record (``about``)
+    and the institute that record belongs to (``institute``), whose admins see it too.
+    """
     try:
         handle = stored.open("rb") if hasattr(stored, "open") else default_storage.open(stored)
     except (FileNotFoundError, OSError) as exc:
         raise Http404("The file is no longer stored.") from exc
+    audit_services.record(
+        event=AuditEvent.FILE_DOWNLOADED,
+        actor=request.user,
+        obj=about,
+        object_institute=institute,
+        request=request,
+        summary=f"Downloaded {filename}."[:500],
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )

@@ -2,6 +2,7 @@ import sys
 
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -19,6 +20,8 @@ def home(request):
     context = {
         "roles": user_role_labels(user),
         "has_mfa": accounts_access.user_has_mfa(user),
+        # An SSO sign-in whose provider reported MFA satisfies the rule for this session.
+        "mfa_satisfied": accounts_access.request_has_mfa(request),
         "requires_mfa": accounts_access.user_requires_mfa(user),
         "sections": my_work.sections_for(user),
     }
@@ -46,3 +49,11 @@ def server_error(request):
     if outage.is_database_outage(sys.exception()):
         return outage.service_unavailable(request)
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    response = HttpResponseRedirect(static("govuk/assets/images/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,9 +1,13 @@
 """Admin for programmes. Institute admins see only records their institute takes part in."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import access as accounts_access
 from accounts.admin_widgets import TolerantAutocompleteAdmin
+from accounts.models import User
 from portal.admin import InstituteScopedAdmin
 
 from .models import (
@@ -32,6 +36,39 @@ class ProgrammeAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     list_filter = ("institutes",)
     filter_horizontal = ("institutes", "managers")
     inlines = [ProjectInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class ProgrammeForm(form_class):
+            def clean_managers(self):
+                # Naming a manager gives the programme manager role: not to oneself.
+                managers = self.cleaned_data["managers"]
+                before = (
+                    bool(self.instance.pk) and self.instance.managers.filter(pk=user.pk).exists()
+                )
+                if managers.filter(
+                    pk=user.pk
+                ).exists() != before and not accounts_access.can_change_roles_of(
+                    user=user, person=user
+                ):
+                    raise ValidationError(
+                        "You cannot add or remove yourself as a manager: ask another admin."
+                    )
+                return managers
+
+        return ProgrammeForm
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers" and not request.user.is_superuser:
+            # An institute admin names their own institute's people; the partner's
+            # managers of the programmes they see stay as they are.
+            kwargs["queryset"] = User.objects.filter(
+                Q(institute_id=request.user.institute_id)
+                | Q(managed_programmes__in=self.get_queryset(request))
+            ).distinct()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         # Through the service, so that the programme manager role follows the managers.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.clock import today_for
 from accounts.models import Institute, User
 from notifications.services import notify
+from portal import events
 from portal.uploads import CV_TYPES, inspect_upload
 from programmes import access as programmes_access
 from programmes.models import Programme
@@ -298,6 +299,7 @@ def application_decline(*, application: Application, actor: User, reason: str) -
     reason = require_reason(reason, "for declining")
     record_event(application, actor=actor, to=S.DECLINED, reason=reason)
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    events.emit(events.EventType.APPLICATION_DECIDED, application, change="declined")
     notify(
         recipient=application.applicant,
         kind="application_declined",
@@ -361,6 +363,7 @@ def application_accept(
     )
     record_event(application, actor=actor, to=S.ACCEPTED, reason=(reason or "").strip())
     application.save(update_fields=["status", "status_changed_at", "programme", "updated_at"])
+    events.emit(events.EventType.APPLICATION_DECIDED, application, change="accepted")
     notify(
         recipient=application.applicant,
         kind="application_accepted",

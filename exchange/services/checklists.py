@@ -127,6 +127,28 @@ def _require_worker(secondment: Secondment, actor: User) -> None:
         )
 
 
+def _require_owner_side(item: ChecklistItem, actor: User) -> None:
+    """The item's owner side changes it (``access.can_change_checklist_item``); the rest
+    of the secondment's people may only read it."""
+    _require_worker(item.secondment, actor)
+    if not access.can_change_checklist_item(user=actor, item=item):
+        raise PermissionDenied(
+            f"Only {_SIDE_NAMES.get(item.owner_party, 'its owner')} can change "
+            f"“{item.title}”{_owner_hint(item)}."
+        )
+
+
+_SIDE_NAMES = {
+    Party.SECONDEE: "the secondee or their line manager",
+    Party.HOME: "the home institute (the line manager or a programme manager there)",
+    Party.HOST: "the host institute (the host supervisor or a programme manager there)",
+}
+
+
+def _owner_hint(item: ChecklistItem) -> str:
+    return f": ask {item.owner} to update it" if item.owner_id else ""
+
+
 def _validate_item(item: ChecklistItem, *, evidence_count: int) -> None:
     errors: dict[str, str] = {}
     done = item.status == ChecklistItem.Status.DONE
@@ -218,7 +240,7 @@ def checklist_item_update(*, item: ChecklistItem, actor: User, **fields: Any) ->
         .get(pk=item.pk)
     )
     secondment = item.secondment
-    _require_worker(secondment, actor)
+    _require_owner_side(item, actor)
     was_open = item.is_open
     allowed = checklist_item_fields(item)
     given = only_fields(fields, allowed, service="checklist_item_update")
@@ -259,7 +281,7 @@ def checklist_evidence_add(
     *, item: ChecklistItem, actor: User, upload: UploadedFile
 ) -> ChecklistEvidence:
     item = ChecklistItem.objects.select_related("secondment__programme").get(pk=item.pk)
-    _require_worker(item.secondment, actor)
+    _require_owner_side(item, actor)
     facts = inspect_upload(upload, allowed=EVIDENCE_TYPES, what="file")
     evidence = ChecklistEvidence(
         item=item,

@@ -110,3 +110,8 @@ def opportunity_close(*, opportunity: Opportunity, actor: User) -> Opportunity:
     opportunity.closed_at = timezone.now()
     opportunity.save(update_fields=["status", "closed_at", "updated_at"])
     return opportunity
+
+
+def opportunity_validate(opportunity: Opportunity) -> None:
+    """The rules every opportunity keeps, however it is saved (the admin asks too)."""
+    _validate_opportunity(opportunity)

@@ -9,7 +9,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.clock import today_for
 from accounts.models import User
-from portal import bounds
+from portal import bounds, events
 from programmes import access as programmes_access
 
 from .. import access
@@ -63,6 +63,7 @@ def secondment_create_from(
         arrangement=arrangement,
     )
     checklist_generate(secondment=secondment)
+    events.emit(events.EventType.SECONDMENT_CHANGED, secondment, change="created")
     return secondment
 
 
@@ -207,6 +208,7 @@ def secondment_change_dates(
     for item in open_items:
         item.due_date = due_date_for(item.due_anchor, item.due_offset_days, start_date, end_date)
     bulk_update_with_history(open_items, ChecklistItem, ["due_date"], default_user=actor)
+    events.emit(events.EventType.SECONDMENT_CHANGED, secondment, change="dates_changed")
     return change
 
 

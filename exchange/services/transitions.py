@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from portal import events
 
 from ..models import Application, ApplicationEvent, Secondment
 
@@ -48,6 +49,7 @@ def set_secondment_status(secondment: Secondment, status: str, reason: str = "")
     secondment.status_reason = reason
     secondment.status_changed_at = timezone.now()
     secondment.save(update_fields=["status", "status_reason", "status_changed_at"])
+    events.emit(events.EventType.SECONDMENT_CHANGED, secondment, change=status)
 
 
 def require_reason(reason: str, what: str) -> str:

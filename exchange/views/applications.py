@@ -265,5 +265,10 @@ def application_cv(request, pk: int):
     if not application.cv:
         raise Http404
     return attachment_response(
-        application.cv, filename=application.cv_name, content_type=application.cv_content_type
+        application.cv,
+        filename=application.cv_name,
+        content_type=application.cv_content_type,
+        request=request,
+        about=application,
+        institute=application.home_institute,
     )

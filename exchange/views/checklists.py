@@ -7,7 +7,7 @@ from accounts.decorators import mfa_enforced
 from portal.actions import posted, posted_files, run_form
 from portal.downloads import attachment_response
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..forms import ChecklistItemForm
 from ..models import ChecklistEvidence, ChecklistItem, Secondment
 from .secondments import visible_secondment
@@ -23,7 +23,8 @@ def checklist_item_update(request, pk: int, item_pk: int):
     )
     item.secondment = secondment
     form = ChecklistItemForm(posted(request), posted_files(request), instance=item)
-    editable = secondment.status in Secondment.LIVE
+    live = secondment.status in Secondment.LIVE
+    editable = live and access.can_change_checklist_item(user=request.user, item=item)
 
     @transaction.atomic
     def update(data):
@@ -43,6 +44,7 @@ def checklist_item_update(request, pk: int, item_pk: int):
             "item": item,
             "form": form,
             "editable": editable,
+            "live": live,
             "evidence": item.evidence.select_related("uploaded_by"),
             "clearance_ok": services.clearance_meets_requirement(item),
             "history": selectors.change_history(item),
@@ -55,5 +57,10 @@ def evidence_download(request, pk: int, evidence_pk: int):
     secondment = visible_secondment(request, pk)
     evidence = get_object_or_404(ChecklistEvidence, item__secondment=secondment, pk=evidence_pk)
     return attachment_response(
-        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+        evidence.file,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+        request=request,
+        about=evidence,
+        institute=secondment.host_institute,
     )

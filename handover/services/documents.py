@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
+from audit import services as audit_services
+from audit.models import AuditEvent
 from portal.uploads import DOCUMENT_TYPES, inspect_upload, store_upload
 
 from .. import access, markings
@@ -107,7 +109,17 @@ def document_version_add(
 def access_record(
     *, user: User, version: DocumentVersion, action: str, handover: Handover | None = None
 ) -> AccessEvent:
-    return AccessEvent.objects.create(user=user, version=version, action=action, handover=handover)
+    event = AccessEvent.objects.create(user=user, version=version, action=action, handover=handover)
+    if action == AccessAction.VIEW:
+        # Downloads reach the audit log as the file is served (portal.downloads).
+        audit_services.record(
+            event=AuditEvent.DOCUMENT_VIEWED,
+            actor=user,
+            obj=version.document,
+            object_institute=version.document.owner_institute,
+            summary=f"Opened version {version.number}.",
+        )
+    return event
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from accounts.clock import today_for
 from accounts.models import Institute, User
 from exchange.models import Secondment
 from notifications.services import notify
-from portal import bounds
+from portal import bounds, events
 from portal.uploads import stored_sha256
 from programmes.models import Milestone, Project
 
@@ -183,6 +183,7 @@ def handover_send(*, handover: Handover, user: User) -> Handover:
     handover.sent_at = timezone.now()
     handover.save(update_fields=["status", "sent_at"])
     custody_append(handover=handover, kind=CustodyKind.SENT, actor=user)
+    events.emit(events.EventType.HANDOVER_SENT, handover, change="sent")
     marking = _notify_marking(handover)
     count = handover.items.count()
     for recipient in handover.recipients.all():
@@ -262,6 +263,7 @@ def handover_acknowledge(*, handover: Handover, user: User) -> Handover:
                 actor=user,
                 detail={"verified": [i.version.sha256 for i in handover.items.all()]},
             )
+            events.emit(events.EventType.HANDOVER_ACKNOWLEDGED, handover, change="acknowledged")
             notify(
                 recipient=handover.sender,
                 kind="handover_acknowledged",

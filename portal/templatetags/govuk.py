@@ -88,12 +88,14 @@ TAG_COLOURS = {
         ("draft", "closed", "proposed", "planned", "not_started", "not_applicable"), "grey"
     ),
     **dict.fromkeys(("withdrawn", "cancelled"), "grey"),
-    **dict.fromkeys(("submitted", "planning", "in_progress", "active", "sent"), "blue"),
+    **dict.fromkeys(("submitted", "planning", "in_progress", "active", "sent", "pending"), "blue"),
     **dict.fromkeys(("endorsed", "ready"), "turquoise"),
-    **dict.fromkeys(("open", "accepted", "done", "completed", "acknowledged", "green"), "green"),
+    **dict.fromkeys(
+        ("open", "accepted", "done", "completed", "acknowledged", "confirmed", "green"), "green"
+    ),
     **dict.fromkeys(("returned", "ended_early", "amber"), "orange"),
     **dict.fromkeys(("queried", "paused"), "yellow"),
-    **dict.fromkeys(("declined", "missed", "red"), "red"),
+    **dict.fromkeys(("declined", "missed", "rejected", "red"), "red"),
 }
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.clock import today_for
 from accounts.models import User
-from portal import bounds
+from portal import bounds, events
 
 from .. import access
 from ..gates import gate_satisfied
@@ -106,6 +106,7 @@ def milestone_create(
     record_history(milestone, actor=actor, reason="Milestone added")
     milestone.save()
     milestone.dependencies.set(dependencies)
+    events.emit(events.EventType.MILESTONE_CHANGED, milestone, change="created")
     return milestone
 
 
@@ -138,6 +139,7 @@ def milestone_update(
     record_history(milestone, actor=actor, reason="Milestone details updated")
     milestone.save()
     milestone.dependencies.set(dependencies)
+    events.emit(events.EventType.MILESTONE_CHANGED, milestone, change="updated")
     return milestone
 
 
@@ -177,6 +179,7 @@ def milestone_change_due_date(
     milestone.due_date = due_date
     record_history(milestone, actor=actor, reason=f"Due date moved to {due_date:%-d %b %Y}")
     milestone.save()
+    events.emit(events.EventType.MILESTONE_CHANGED, milestone, change="due_date_changed")
     return change
 
 
@@ -259,6 +262,7 @@ def milestone_set_status(
         reason=f"Status changed from {old_label} to {milestone.get_status_display()}",
     )
     milestone.save()
+    events.emit(events.EventType.MILESTONE_CHANGED, milestone, change="status_changed")
     return milestone
 
 

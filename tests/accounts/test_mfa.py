@@ -94,8 +94,8 @@ def test_a_wrong_totp_code_keeps_the_person_signed_out(client, uk_user):
         stale = totp_code(secret, at=time.time() - 600)
         response = client.post(reverse("mfa_authenticate"), {"code": stale})
 
-    assert response.status_code == 200
-    assert "_auth_user_id" not in client.session
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
 
 
 def test_a_programme_manager_without_mfa_is_sent_to_set_it_up(client, uk_institute):
@@ -160,3 +160,35 @@ def test_an_admin_with_mfa_reaches_the_admin_scoped_to_their_institute(
     body = response.content.decode()
     assert colleague.email in body
     assert au_user.email not in body
+
+
+@pytest.mark.parametrize("step", [-1, 0, 1])
+def test_a_code_one_step_either_side_of_now_is_accepted(client, uk_user, step):
+    """A code typed just as the 30-second step turns over (or from a phone a little fast
+    or slow) still signs in: one step of drift either side (MFA_TOTP_TOLERANCE)."""
+    boundary = 1_796_000_010  # a multiple of 30: a new step starts at this second
+    with time_machine.travel(boundary, tick=False):
+        secret = enable_totp(uk_user)
+        password_step(client, uk_user)
+
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": totp_code(secret, boundary + 30 * step)}
+        )
+
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(uk_user.pk)
+
+
+def test_a_code_two_steps_away_is_refused(client, uk_user):
+    """The tolerance is one step: a code from a minute ago no longer works."""
+    boundary = 1_796_000_010
+    with time_machine.travel(boundary, tick=False):
+        secret = enable_totp(uk_user)
+        password_step(client, uk_user)
+
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": totp_code(secret, boundary - 60)}
+        )
+
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session

@@ -115,22 +115,27 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     assert "Sign in to Exchange Portal" in page.content.decode()
 
 
-def test_profile_rejects_a_bad_nationality_and_saves_nothing(client, uk_user):
+def test_profile_rejects_a_blank_name_and_saves_nothing(client, uk_user):
+    """A refused form changes nothing, not even the fields that were valid."""
     client.force_login(uk_user)
-    before = uk_user.full_name
+    before = (uk_user.full_name, uk_user.time_zone)
 
     response = client.post(
-        reverse("profile"), {"full_name": "New Name", "nationality": "Britain", "time_zone": ""}
+        reverse("profile"), {"full_name": "", "job_title": "", "time_zone": "Australia/Perth"}
     )
 
     assert response.status_code == 200
-    assert "Enter a 3-letter country code" in response.content.decode()
+    assert response.context["form"].errors["full_name"]
     uk_user.refresh_from_db()
-    assert uk_user.full_name == before
+    assert (uk_user.full_name, uk_user.time_zone) == before
 
 
-def test_profile_saves_time_zone_and_nationality(client, uk_user):
+def test_profile_saves_time_zone_but_not_nationality(client, uk_user):
+    """A person sets their own time zone; nationality is set by an admin, so a posted
+    nationality is ignored (it would decide which documents they are released)."""
     client.force_login(uk_user)
+    uk_user.nationality = "GBR"
+    uk_user.save()
 
     response = client.post(
         reverse("profile"),
@@ -139,5 +144,5 @@ def test_profile_saves_time_zone_and_nationality(client, uk_user):
 
     assert response.status_code == 302
     uk_user.refresh_from_db()
-    assert (uk_user.nationality, uk_user.time_zone) == ("AUS", "Australia/Perth")
+    assert (uk_user.nationality, uk_user.time_zone) == ("GBR", "Australia/Perth")
     assert uk_user.effective_time_zone == "Australia/Perth"

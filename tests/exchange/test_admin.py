@@ -72,6 +72,12 @@ def test_the_admin_publish_action_uses_the_service(world, admin_client_mfa):
     )
     draft.refresh_from_db()
     assert draft.status == "open" and draft.published_at is not None
+    # The action is in the audit log (the admin's own log has no entry for actions).
+    from audit.models import AuditEntry, AuditEvent
+
+    (logged,) = AuditEntry.objects.filter(event=AuditEvent.ADMIN_ACTION, object_id=str(draft.pk))
+    assert logged.object_type == "exchange.opportunity"
+    assert logged.summary == "Admin action on opportunity: 1 published."
 
 
 def test_statuses_are_read_only_in_the_admin():

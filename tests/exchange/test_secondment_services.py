@@ -38,7 +38,20 @@ def finish_mandatory(world, secondment):
                 visa_granted_on=datetime.date(2026, 7, 30),
                 visa_expires_on=datetime.date(2027, 6, 1),
             )
-        services.checklist_item_update(item=item, actor=world.uk_staff, **fields)
+        services.checklist_item_update(item=item, actor=owner_side(world, item), **fields)
+
+
+def owner_side(world, item):
+    """Someone on the item's owner side: its owner, else the secondment's party for it."""
+    secondment = item.secondment
+    return (
+        item.owner
+        or {
+            "secondee": secondment.secondee,
+            "home": secondment.home_manager,
+            "host": secondment.host_supervisor,
+        }[item.owner_party]
+    )
 
 
 def item(secondment, key):

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from accounts import forms as account_forms
 from accounts.sso import forms as sso_forms
+from api import forms as api_forms
+from audit import forms as audit_forms
 from exchange import forms as exchange_forms
 from handover import forms as handover_forms
 from handover.demo import sample_pdf
@@ -39,6 +41,8 @@ class Case:
     # Whether the page's values with ``valid`` are accepted (a sign-in with a wrong
     # password is not, by design).
     accepts_valid: bool = True
+    # How an accepted submission answers: a redirect, unless the page answers itself.
+    accepted: Callable = lambda response: response.status_code == 302
 
     @property
     def id(self) -> str:
@@ -166,6 +170,33 @@ CASES = [
         },
         views=("accounts",),
         prepare=_reset_link,
+    ),
+    Case(
+        account_forms.AttributeChangeRequestForm,
+        "au_staff",
+        lambda w: reverse("profile_change_request"),
+        valid=lambda w: {
+            "field": "nationality",
+            "requested_value": "GBR",
+            "reason": "I hold dual nationality.",
+        },
+        views=("accounts",),
+    ),
+    Case(
+        api_forms.TokenForm,
+        "uk_staff",
+        lambda w: reverse("api_tokens"),
+        views=("accounts",),
+        # The page answers itself, with the new token on it.
+        accepted=lambda response: "created" in (response.context or {}),
+        accepts_valid=False,
+    ),
+    Case(
+        audit_forms.AuditExportForm,
+        "admin",
+        lambda w: reverse("admin:audit_auditentry_export"),
+        valid=lambda w: {"what": "log", "start": "2026-07-01", "end": "2026-08-03"},
+        accepted=lambda response: response.get("Content-Type", "").startswith("text/csv"),
     ),
     Case(
         notification_forms.PreferencesForm,

@@ -8,9 +8,7 @@ from django import forms
 from django.apps import apps
 from django.db import models
 
-from .test_hostile_input import FORM_MODULES
-
-PROJECT_APPS = {"accounts", "portal", "notifications", "programmes", "exchange", "handover"}
+from .test_hostile_input import FORM_MODULES, PROJECT_APPS
 
 # Text the portal writes itself, never a person: a notice's body, a delivery error.
 WRITTEN_BY_THE_PORTAL = {"notifications.Notification.body", "notifications.Reminder.last_error"}

@@ -11,6 +11,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
+from accounts import services as account_services
 from accounts.models import SingleSignOn
 from exchange.models import MidpointReview, ReturnReport, Secondment
 from handover import services as handover_services
@@ -33,6 +34,7 @@ class HostileWorld(World):
             institute=self.uk, is_staff=True, is_superuser=True, full_name="Sam Superuser"
         )
         enable_totp(self.admin)
+        self.uk_applicant = UserFactory(institute=self.uk, full_name="Uri Applicant")
         # A project of the programme, with members at both institutes and two milestones.
         self.project = ProjectFactory(
             programme=self.programme,
@@ -57,10 +59,12 @@ class HostileWorld(World):
             reason="Partner compute arrives later",
         )
         self.feed = programme_services.calendar_feed_reset(user=self.uk_staff)
+        account_services.attribute_change_request(
+            actor=self.uk_applicant, field="nationality", requested_value="AUS", reason="Dual"
+        )
         # Exchange: a planning secondment (UK to AU), an active one (AU to UK), a draft,
         # a submitted and an endorsed application.
         self.accepted_application, self.secondment = self.accepted()
-        self.uk_applicant = UserFactory(institute=self.uk, full_name="Uri Applicant")
         self.second_au_opportunity = OpportunityFactory(
             programme=self.programme, host_institute=self.au, title="Second AU opportunity"
         )

@@ -74,3 +74,11 @@ def test_a_name_registers_once():
     with pytest.raises(ValueError, match="already registered"):
         registry.register("one", "second", order=1)
     assert registry.entries() == ["first"]
+
+
+def test_accounts_writes_to_the_audit_log_through_the_audit_apps_recorder():
+    """accounts cannot import the audit app: the audit app names its recorder."""
+    from accounts import events
+    from audit import services as audit_services
+
+    assert events._recorder["record"] is audit_services.record

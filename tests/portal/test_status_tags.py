@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import AttributeChangeRequest
 from exchange.models import Application, ChecklistItem, Opportunity, Secondment
 from handover.models import HandoverStatus
 from portal.templatetags.govuk import TAG_COLOURS, rag_tag, status_tag
@@ -16,6 +17,7 @@ STATUSES = [
     MilestoneStatus,
     HandoverStatus,
     Rag,
+    AttributeChangeRequest.Status,
 ]
 
 
