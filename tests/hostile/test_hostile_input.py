@@ -155,8 +155,12 @@ def post_hostile(
         # every page that shows the record answers: the checks below run at least once.
         with transaction.atomic():
             response = people(who).post(url, base)
-            assert accepted(response), f"{url} refused its own valid data: " + (_errors(response))
-            check_views(people, views, world, "after valid data")
+            read_only = response.status_code == 403 and 403 in refusals
+            assert read_only or accepted(response), f"{url} refused its own valid data: " + (
+                _errors(response)
+            )
+            if not read_only:
+                check_views(people, views, world, "after valid data")
             transaction.set_rollback(True)
 
     @given(data=st.data())
@@ -272,7 +276,8 @@ ADMIN_RECORDS = {
     "accounts.User": lambda w: w.uk_staff,
     "accounts.Institute": lambda w: w.au,
     "exchange.Opportunity": lambda w: w.au_opportunity,
-    "exchange.Application": lambda w: w.draft_application,
+    # A draft is the applicant's alone: the admin does not show it.
+    "exchange.Application": lambda w: w.submitted_application,
     "exchange.Secondment": lambda w: w.secondment,
     "exchange.ChecklistItem": lambda w: w.secondment.checklist_items.get(key="visa"),
     "programmes.Programme": lambda w: w.programme,
@@ -327,7 +332,13 @@ def test_admin_forms_survive_hostile_input(world, label):
                 f"admin:{opts.app_label}_{opts.model_name}_history", args=[record.pk]
             ),
         ),
-        *VIEWS.get(ADMIN_VIEWS.get(opts.app_label, ""), []),
+        # The app's pages, except those that depend on who the record names (an admin
+        # may change a handover's recipients).
+        *(
+            view
+            for view in VIEWS.get(ADMIN_VIEWS.get(opts.app_label, ""), [])
+            if not (label == "handover.Handover" and view[0] == "au_staff")
+        ),
     ]
     post_hostile(
         people=people,

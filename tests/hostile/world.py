@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from accounts import services as account_services
 from accounts.models import SingleSignOn
+from api.models import PersonalAccessToken
 from exchange.models import MidpointReview, ReturnReport, Secondment
 from handover import services as handover_services
 from notifications.models import Digest, Notification, Preference, Reminder
@@ -22,6 +23,7 @@ from tests.exchange.factories import OpportunityFactory, World
 from tests.factories import UserFactory, enable_totp
 from tests.handover.factories import make_document, make_handover
 from tests.programmes.factories import MembershipFactory, MilestoneFactory, ProjectFactory
+from webhooks.models import Delivery, Endpoint
 
 NOW = datetime.datetime(2026, 8, 3, 9, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
@@ -133,3 +135,25 @@ class HostileWorld(World):
             defaults={"due_at": NOW, "digest": digest},
         )
         self.notification = Notification.objects.filter(recipient=self.uk_staff).first()
+        # An API token and a webhook endpoint with one delivery (admin screens of their own).
+        PersonalAccessToken.objects.create(
+            user=self.uk_staff,
+            name="Reporting script",
+            prefix="hostile01",
+            secret_hash="0" * 64,
+            expires_at=NOW + datetime.timedelta(days=30),
+        )
+        event_type = Delivery._meta.get_field("event_type").choices[0][0]
+        endpoint = Endpoint.objects.create(
+            institute=self.uk,
+            name="Reporting",
+            url="https://hooks.example.org/portal",
+            event_types=[event_type],
+            secret="s" * 40,
+            created_by=self.admin,
+        )
+        Delivery.objects.create(
+            endpoint=endpoint,
+            event_type=Delivery._meta.get_field("event_type").choices[0][0],
+            payload={"hello": "world"},
+        )
