@@ -3,6 +3,7 @@
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.core import context
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.stages import AuthenticateStage
@@ -85,6 +86,15 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Account emails speak for the portal and name a real contact, not the site host.
+        context = {
+            "portal_name": settings.PORTAL_NAME,
+            "support_email": settings.SUPPORT_EMAIL,
+            **context,
+        }
+        return super().send_mail(template_prefix, email, context)
+
     def get_login_stages(self) -> list[str]:
         # The MFA step that knows when the institute's identity provider already did MFA.
         allauth_stage = f"{AuthenticateStage.__module__}.{AuthenticateStage.__name__}"
@@ -97,7 +107,27 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         idp_mfa_remember(
             request, user=user, sociallogin=(kwargs.get("signal_kwargs") or {}).get("sociallogin")
         )
-        return super().post_login(request, user, **kwargs)
+        response = super().post_login(request, user, **kwargs)
+        sign_in_counts_as_recent(request)
+        return response
+
+
+def sign_in_counts_as_recent(request) -> None:
+    """A fresh sign-in counts as a recent confirmation of access.
+
+    allauth asks for the password again ("Confirm access") before sensitive changes such
+    as turning on two-factor authentication, unless the person confirmed it within
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds; but it counts only confirmations, not
+    the sign-in itself, so a manager sent to set up two-factor authentication straight
+    after signing in was asked for the password twice. The steps of this sign-in are
+    marked as confirmations; they age like any other.
+    """
+    records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY)
+    if not records:
+        return
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "reauthenticated": True} for record in records
+    ]
 
 
 # A lock-out is recorded once per account (or, for an address with no account, once per

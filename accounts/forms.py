@@ -1,7 +1,7 @@
 from django import forms
 
 from .adapter import validate_signup_email
-from .models import PERSONAL_TIME_ZONE_CHOICES, AttributeChangeRequest, User
+from .models import AttributeChangeRequest, User, personal_time_zone_choices
 
 
 class SignupExtraForm(forms.Form):
@@ -47,7 +47,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
-        self.fields["time_zone"].choices = PERSONAL_TIME_ZONE_CHOICES
+        self.fields["time_zone"].choices = personal_time_zone_choices(self.instance.time_zone)
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -10,8 +10,15 @@ MFA_SETUP_MESSAGE = (
 )
 
 
+# Where a person was going when sent to set up two-factor authentication: the recovery
+# codes page, shown once it is on, offers to continue there.
+MFA_NEXT_SESSION_KEY = "portal_mfa_next"
+
+
 def redirect_to_mfa_setup(request):
     messages.warning(request, MFA_SETUP_MESSAGE)
+    if request.method == "GET":
+        request.session[MFA_NEXT_SESSION_KEY] = request.get_full_path()
     return redirect(reverse("mfa_activate_totp"))
 
 
@@ -26,6 +33,10 @@ class ManagerMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        going = request.session.get(MFA_NEXT_SESSION_KEY) if hasattr(request, "session") else None
+        if going and going.split("?", 1)[0] == request.path:
+            # They have arrived: the recovery codes page stops offering to continue.
+            request.session.pop(MFA_NEXT_SESSION_KEY, None)
         admin_prefix = reverse("admin:index")
         if (
             request.path.startswith(admin_prefix)

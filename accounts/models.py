@@ -7,9 +7,52 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
+# The tz database's geographic areas: canonical zones are named Area/Location. Legacy
+# names ("GB-Eire", "Factory", "localtime", "US/Eastern", "Etc/GMT+5") stay valid for
+# stored values but are not offered.
+_TIME_ZONE_AREAS = {
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+}
+
+
+def _offered_order(name: str) -> tuple[int, str]:
+    """The UK's zone first, then Australia's, then UTC, then the rest alphabetically."""
+    if name == "Europe/London":
+        return (0, name)
+    if name.startswith("Australia/"):
+        return (1, name)
+    return (2 if name == "UTC" else 3, name)
+
+
+def _canonical(name: str) -> bool:
+    area, _, location = name.partition("/")
+    return name == "UTC" or (area in _TIME_ZONE_AREAS and bool(location))
+
+
+TIME_ZONE_CHOICES = [
+    (tz, tz.replace("_", " "))
+    for tz in sorted(filter(_canonical, zoneinfo.available_timezones()), key=_offered_order)
+]
 # For a form where a person may leave their time zone to their institute.
 PERSONAL_TIME_ZONE_CHOICES = [("", "Use my institute's time zone"), *TIME_ZONE_CHOICES]
+
+
+def personal_time_zone_choices(current: str = "") -> list[tuple[str, str]]:
+    """The offered zones, plus ``current`` if a person's stored zone is a legacy name, so
+    that saving the form unchanged keeps it."""
+    offered = {value for value, _ in PERSONAL_TIME_ZONE_CHOICES}
+    if current and current not in offered and current in zoneinfo.available_timezones():
+        return [*PERSONAL_TIME_ZONE_CHOICES, (current, current.replace("_", " "))]
+    return PERSONAL_TIME_ZONE_CHOICES
 
 
 def validate_time_zone(value: str) -> None:

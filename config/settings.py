@@ -436,6 +436,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Exchange Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people write to when something goes wrong (a confirmation email that does
+# not arrive, a password reset that fails); shown on sign-up and account pages and in the
+# account emails.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="exchange-portal@localhost")
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 

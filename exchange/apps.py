@@ -9,11 +9,14 @@ class ExchangeConfig(AppConfig):
         # What the exchange contributes to the portal's shared places.
         from notifications import rules
         from portal import demo, my_work, navigation
+        from programmes import calendar_sources
 
+        from . import calendar, reminders, selectors
         from . import demo as exchange_demo
-        from . import reminders, selectors
 
         navigation.register(navigation.Item("Exchanges", "exchange:opportunity_list"), order=20)
         my_work.register(self.name, selectors.my_work_sections, order=20)
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         demo.register(self.name, exchange_demo.seed, order=20)
+        for source in calendar.SOURCES:
+            calendar_sources.register(source)

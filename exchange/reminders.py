@@ -7,12 +7,20 @@ status/start and status/end indexes, and the partial indexes on clearance and vi
 
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Concat, TruncDate
-from django.utils import timezone
+from django.template.defaultfilters import pluralize
 
+from accounts.clock import local_now, today_for
 from accounts.models import Institute
 from notifications.calendars import working_days_before
 from notifications.rules import Message, Rule, due_values
-from notifications.windows import DaysSince, before, found_at, once_after, once_within
+from notifications.windows import (
+    DaysSince,
+    before,
+    found_at,
+    once_after,
+    once_within,
+    relative_day,
+)
 
 from . import access
 from .models import Application, ChecklistItem, Secondment
@@ -72,13 +80,14 @@ def awaiting_acceptance(now):
 
 
 def describe_waiting(application: Application, reminder) -> Message:
-    waited = (timezone.now().date() - application.status_changed_at.date()).days
+    today = today_for(reminder.recipient)
+    waited = (today - local_now(reminder.recipient, application.status_changed_at).date()).days
     step = "endorse" if application.status == Application.Status.SUBMITTED else "accept or decline"
     return Message(
         subject=f"Application {application.reference} from {application.applicant} is "
         f"waiting for your decision",
-        body=f"It has waited {waited} days for you to {step} it. You will be reminded "
-        f"weekly until it has a decision.",
+        body=f"It has waited {waited} day{pluralize(waited)} for you to {step} it. "
+        f"You will be reminded weekly until it has a decision.",
         url=application.get_absolute_url(),
     )
 
@@ -171,8 +180,8 @@ def _ending(recipient):
 
 
 def describe_starting(secondment: Secondment, reminder) -> Message:
-    days = (secondment.start_date - timezone.now().date()).days
-    when = "today" if days <= 0 else "tomorrow" if days == 1 else f"in {days} days"
+    today = today_for(reminder.recipient)
+    when = relative_day(max(secondment.start_date, today), today)
     return Message(
         subject=f"Secondment {secondment.reference} ({secondment.secondee}) starts {when}, "
         f"on {secondment.start_date:%-d %B %Y}",

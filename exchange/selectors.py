@@ -6,10 +6,10 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
+from accounts.clock import local_now, today_for
 from accounts.models import Institute, User
 from programmes import access as programmes_access
 
@@ -71,6 +71,18 @@ def _with_people(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 def application_list_mine(user: User) -> QuerySet[Application]:
     return _with_people(access.applications_visible_to(user).filter(applicant=user))
+
+
+def application_for_opportunity(*, user: User, opportunity: Opportunity) -> Application | None:
+    """The person's own live application (not declined or withdrawn) for an opportunity,
+    the newest first: the opportunity page links to it instead of offering to apply again."""
+    return (
+        access.applications_visible_to(user)
+        .filter(applicant=user, opportunity=opportunity)
+        .exclude(status__in=Application.FINAL)
+        .order_by("-pk")
+        .first()
+    )
 
 
 def application_list_to_endorse(user: User) -> QuerySet[Application]:
@@ -258,7 +270,7 @@ def my_work_sections(user) -> list[dict]:
         return []
     waiting = list(applications_waiting_on(user)[:MY_WORK_LIMIT])
     items = list(checklist_items_for_owner(user)[:MY_WORK_LIMIT])
-    today = timezone.localdate()
+    today = today_for(user)
     application_items = []
     for application in waiting:
         target = application.opportunity.title if application.opportunity else "Open application"
@@ -268,12 +280,14 @@ def my_work_sections(user) -> list[dict]:
             action = f"{application.applicant} asks you to endorse this"
         else:
             action = "Endorsed: waiting for your decision"
-        waited = (timezone.now() - application.status_changed_at).days
+        # Whole days on the person's calendar; nothing to count on the day itself.
+        waited = (today - local_now(user, application.status_changed_at).date()).days
+        since = "today" if waited <= 0 else f"for {waited} day{'s' if waited != 1 else ''}"
         application_items.append(
             {
                 "title": f"{application.reference}: {target}",
                 "url": reverse("exchange:application_detail", args=[application.pk]),
-                "detail": f"{action} (for {waited} day{'s' if waited != 1 else ''})",
+                "detail": f"{action} ({since})",
             }
         )
     checklist_items = []

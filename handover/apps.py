@@ -9,13 +9,15 @@ class HandoverConfig(AppConfig):
         # What document handover contributes to the portal's shared places.
         from notifications import rules
         from portal import demo, my_work, navigation
-        from programmes import gates
+        from programmes import calendar_sources, gates
 
+        from . import calendar, reminders, selectors
         from . import demo as handover_demo
-        from . import reminders, selectors
 
         navigation.register(navigation.Item("Documents", "handover:document_list"), order=40)
         my_work.register(self.name, selectors.my_work_sections, order=40)
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         gates.register_gate(gates.PARTNER_HANDOVER, selectors.milestone_gate_satisfied)
         demo.register(self.name, handover_demo.seed, order=30)
+        for source in calendar.SOURCES:
+            calendar_sources.register(source)

@@ -6,7 +6,7 @@ given: a UK marking is never turned into an Australian one or the other way roun
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 UK = "UK"
 AU = "AU"
@@ -178,20 +178,45 @@ def banner_class(marking: Marking) -> str:
     return "official-sensitive" if marking.classification in SENSITIVE else ""
 
 
-def rank(marking: Marking) -> tuple[int, int]:
-    """Order markings: by classification, then by how many caveats restrict them."""
+# How far a releasability caveat narrows who may see a record: an eyes-only caveat is
+# narrower than a release to both countries, which is narrower than none.
+_RELEASABILITY_RANK = {"": 0, REL_AUS_GBR: 1, AUSTEO: 2, UK_EYES_ONLY: 2}
+
+
+def rank(marking: Marking) -> tuple[int, int, int]:
+    """Order markings: by classification, then by how narrow the releasability caveat is,
+    then by how many caveats restrict them."""
     caveats = (
         len(marking.descriptors)
         + len(marking.handling_instructions)
         + len(marking.information_management_markers)
         + (1 if marking.releasability else 0)
     )
-    return (_RANK.get(marking.classification, 0), caveats)
+    return (
+        _RANK.get(marking.classification, 0),
+        _RELEASABILITY_RANK.get(marking.releasability, 2),
+        caveats,
+    )
 
 
 def highest(markings: Iterable[Marking]) -> Marking | None:
-    """The most restrictive of several markings (for a page or a package that holds many)."""
-    return max(markings, key=rank, default=None)
+    """The most restrictive of several markings (for a page or a package that holds many).
+
+    The highest classification listed, with the narrowest releasability caveat listed: a
+    page that lists an AUSTEO record says AUSTEO, even when its most highly classified
+    record is released to both countries.
+    """
+    markings = list(markings)
+    top = max(markings, key=rank, default=None)
+    if top is None:
+        return None
+    narrowest = max(
+        (m.releasability for m in markings),
+        key=lambda caveat: _RELEASABILITY_RANK.get(caveat, 2),
+    )
+    if _RELEASABILITY_RANK.get(narrowest, 2) > _RELEASABILITY_RANK.get(top.releasability, 2):
+        top = replace(top, releasability=narrowest)
+    return top
 
 
 def releasable_to(*, releasability: str, nationality: str, institute_country: str) -> bool:

@@ -1,6 +1,6 @@
 """Reads for documents and handovers. Each starts from the access rules in access.py."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from accounts.models import User
 from exchange import access as exchange_access
@@ -26,7 +26,17 @@ def document_list_for_page(user) -> QuerySet[Document]:
     return (
         access.documents_visible_to(user)
         .select_related("owner_institute")
-        .annotate(version_count=Count("versions"))
+        # A subquery, so only the shown page's documents count their versions (the
+        # page's COUNT(*) drops it).
+        .annotate(
+            version_count=Subquery(
+                DocumentVersion.objects.filter(document_id=OuterRef("pk"))
+                .order_by()
+                .values("document_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+        )
         .order_by("-updated_at", "-pk")
     )
 

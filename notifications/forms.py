@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import PERSONAL_TIME_ZONE_CHOICES
+from accounts.models import personal_time_zone_choices
 
 from .kinds import EVENT, KINDS, REMINDER, Delivery
 
@@ -37,7 +37,7 @@ class PreferencesForm(forms.Form):
             initial=time_zone,
             help_text="Your daily digest arrives at 8am by this clock, on your working days. "
             "Leave blank to use your institute's time zone.",
-            choices=PERSONAL_TIME_ZONE_CHOICES,
+            choices=personal_time_zone_choices(time_zone),
         )
 
     def reminder_fields(self):

@@ -92,3 +92,16 @@ def once_within(field: str, today: datetime.date, days: int, key: str):
 def window_label(window: str) -> str:
     """The window without its date: ``d7`` from ``d7:2026-12-31``."""
     return window.split(":", 1)[0]
+
+
+def relative_day(day: datetime.date, today: datetime.date) -> str:
+    """``day`` seen from ``today`` (the recipient's today): "today", "tomorrow", "in 3 days",
+    "yesterday", "3 days ago"."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"

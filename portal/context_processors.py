@@ -10,6 +10,7 @@ def portal(request):
     signed_in = user is not None and user.is_authenticated
     return {
         "portal_name": settings.PORTAL_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
         "navigation": navigation_for(request) if signed_in else [],
         "is_programme_manager": bool(user and accounts_access.user_is_programme_manager(user)),
         "is_institute_admin": bool(user and accounts_access.user_is_institute_admin(user)),

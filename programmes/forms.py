@@ -330,17 +330,38 @@ SORT_LABELS = [
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    """Filters for milestone lists and their exports. Choices are what the person sees."""
+    """Filters for milestone lists and their exports.
+
+    The dropdowns stay small whatever the data: the project one lists the projects the
+    person sees while they fit (``selectors.PROJECT_CHOICES_LIMIT``), a text box for the
+    code past that; the owner one offers the person themself and the owners of the chosen
+    project's milestones. Exports get no choices at all (``choices=None``): the values
+    only filter rows that are already limited to what the person sees.
+    """
 
     programme = django_filters.NumberFilter(
         field_name="project__programme_id", widget=forms.HiddenInput
     )
-    project = django_filters.ChoiceFilter(
-        field_name="project__code", label="Project", empty_label="Any project"
+    project = django_filters.CharFilter(
+        field_name="project__code",
+        lookup_expr="iexact",
+        label="Project",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        help_text="The project’s code, for example JRP-EVAL-01.",
     )
-    owner = django_filters.ChoiceFilter(field_name="owner_id", label="Owner", empty_label="Anyone")
-    institute = django_filters.ChoiceFilter(
-        field_name="owner__institute__code", label="Owner’s institute", empty_label="Any"
+    owner = django_filters.NumberFilter(
+        field_name="owner_id",
+        label="Owner",
+        widget=forms.Select,
+        min_value=1,
+        max_value=2**31 - 1,
+    )
+    institute = django_filters.CharFilter(
+        field_name="owner__institute__code",
+        label="Owner’s institute",
+        max_length=20,
+        widget=forms.Select,
     )
     status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, empty_label="Any")
     rag = django_filters.ChoiceFilter(
@@ -360,11 +381,23 @@ class MilestoneFilter(django_filters.FilterSet):
         model = Milestone
         fields: list[str] = []
 
-    def __init__(self, *args, choices: dict, **kwargs):
+    def __init__(self, *args, choices: dict | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["project"].extra["choices"] = choices["projects"]
-        self.filters["owner"].extra["choices"] = [(str(pk), name) for pk, name in choices["owners"]]
-        self.filters["institute"].extra["choices"] = choices["institutes"]
+        if choices is None:
+            return
+        form = self.form
+        if choices["projects"] is not None:
+            form.fields["project"].widget = forms.Select(
+                choices=[("", "Any project"), *choices["projects"]]
+            )
+            form.fields["project"].help_text = ""
+        owner = form.fields["owner"]
+        owner.widget.choices = [("", "Anyone"), *((str(pk), n) for pk, n in choices["owners"])]
+        if not choices.get("project_chosen"):
+            owner.help_text = "Choose a project and apply the filters to list its people."
+        institute = form.fields["institute"]
+        institute.widget.choices = [("", "Any"), *choices["institutes"]]
+        institute.widget.attrs.pop("maxlength", None)  # the field still bounds the length
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["due"]))

@@ -240,9 +240,11 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [
-            models.Index(fields=["status", "due_date"], name="milestone_status_due_idx"),
+            models.Index(fields=["status", "due_date", "id"], name="milestone_status_due_id_idx"),
             models.Index(fields=["owner", "status", "due_date"], name="milestone_owner_idx"),
-            models.Index(fields=["project", "due_date"], name="milestone_project_due_idx"),
+            # Lists sort by (due_date, id): walked in order, a page stops after 25 rows.
+            models.Index(fields=["due_date", "id"], name="milestone_due_id_idx"),
+            models.Index(fields=["project", "due_date", "id"], name="milestone_project_due_idx2"),
         ]
         constraints = [
             models.CheckConstraint(

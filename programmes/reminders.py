@@ -5,10 +5,10 @@ the recipient.
 """
 
 from django.db.models import F
-from django.utils import timezone
 
+from accounts.clock import today_for
 from notifications.rules import Message, Rule, due_values
-from notifications.windows import before, found_at, weekly_after, window_label
+from notifications.windows import before, found_at, relative_day, weekly_after
 
 from . import access
 from .models import OPEN_MILESTONE_STATUSES, Milestone
@@ -41,10 +41,11 @@ def milestone_overdue(now):
 
 
 def _when(milestone: Milestone, reminder) -> str:
-    days = (milestone.due_date - timezone.now().date()).days
-    if window_label(reminder.window) == "d1" or days <= 1:
-        return "is due tomorrow" if days == 1 else "is due today"
-    return f"is due in {days} days"
+    """Relative to the recipient's today: a digest at 08:00 in Canberra is read on their
+    date, not on the UTC one."""
+    today = today_for(reminder.recipient)
+    verb = "was due" if milestone.due_date < today else "is due"
+    return f"{verb} {relative_day(milestone.due_date, today)}"
 
 
 def describe_due(milestone: Milestone, reminder) -> Message:

@@ -15,11 +15,15 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
@@ -158,21 +162,35 @@ def with_project_rag(qs: QuerySet, *, today: datetime.date) -> QuerySet:
 # --- pages ----------------------------------------------------------------------------
 
 
+def _count_of(queryset) -> Subquery:
+    """``queryset``'s row count as a correlated subquery (no join, no GROUP BY outside)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
 def programme_list_for_page(*, user) -> QuerySet[Programme]:
+    """Programmes with the projects the person sees and their overdue milestones, each
+    counted by a subquery that an index answers (overdue: open and due before today)."""
     today = today_for(user)
-    visible_projects = access.projects_visible_to(user)
+    visible_projects = access.visible_project_ids(user)
     return (
         access.programmes_visible_to(user)
         .annotate(
-            project_count=Count(
-                "projects", filter=Q(projects__in=visible_projects.values("pk")), distinct=True
+            project_count=_count_of(
+                Project.objects.filter(programme_id=OuterRef("pk"), pk__in=visible_projects)
             ),
-            overdue_count=Count(
-                "projects__milestones",
-                filter=Q(projects__in=visible_projects.values("pk"))
-                & Q(projects__milestones__status__in=OPEN_MILESTONE_STATUSES)
-                & Q(projects__milestones__due_date__lt=today),
-                distinct=True,
+            overdue_count=_count_of(
+                Milestone.objects.filter(
+                    project__programme_id=OuterRef("pk"),
+                    project_id__in=visible_projects,
+                    status__in=OPEN_MILESTONE_STATUSES,
+                    due_date__lt=today,
+                )
             ),
         )
         .order_by("name")
@@ -264,7 +282,13 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
     Four queries, whatever the size of the history.
     """
     items = []
-    for record in project.history.select_related("history_user").order_by("-history_date")[:limit]:
+    # Projects created before partners joined the creation record also have an m2m copy of it.
+    project_history = project.history.exclude(
+        history_type="~", history_change_reason="Project created"
+    )
+    for record in project_history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]:
         items.append(
             {
                 "when": record.history_date,
@@ -277,9 +301,9 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
             }
         )
     milestone_history = Milestone.history.model.objects.filter(project_id=project.pk)
-    for record in milestone_history.select_related("history_user").order_by("-history_date")[
-        :limit
-    ]:
+    for record in milestone_history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]:
         items.append(
             {
                 "when": record.history_date,
@@ -292,9 +316,9 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
             }
         )
     member_history = ProjectMembership.history.model.objects.filter(project_id=project.pk)
-    for record in member_history.select_related("history_user", "user").order_by("-history_date")[
-        :limit
-    ]:
+    for record in member_history.select_related("history_user", "user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]:
         verb = {"+": "Member added", "~": "Member updated", "-": "Member removed"}[
             record.history_type
         ]
@@ -318,27 +342,48 @@ def milestone_detail_queryset(user) -> QuerySet[Milestone]:
 
 
 def milestone_history(*, milestone: Milestone, limit: int = 20):
-    return milestone.history.select_related("history_user").order_by("-history_date")[:limit]
+    return milestone.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    )[:limit]
 
 
-def milestone_filter_choices(*, user, programme: Programme | None = None) -> dict:
-    """Choices for the milestone filters, limited to what the person can see."""
+PROJECT_CHOICES_LIMIT = 40
+
+
+def milestone_filter_choices(
+    *, user, programme: Programme | None = None, project_code: str = "", owner_id: int | None = None
+) -> dict:
+    """Choices for the milestone filters, limited to what the person can see and bounded
+    whatever the size of the data (three small queries):
+
+    - projects: the visible projects (of the programme, if given) while there are at most
+      ``PROJECT_CHOICES_LIMIT`` of them; ``None`` past that (the filter is a text box);
+    - owners: the person, the owners of the chosen project's milestones, and the chosen
+      owner, if they own a milestone the person sees;
+    - institutes: every institute (there are few).
+    """
     projects = access.projects_visible_to(user)
-    if programme is not None:
-        projects = projects.filter(programme=programme)
     milestones = access.milestones_visible_to(user)
     if programme is not None:
+        projects = projects.filter(programme=programme)
         milestones = milestones.filter(project__programme=programme)
-    owners = User.objects.filter(pk__in=milestones.values("owner_id")).order_by(
-        "full_name", "email"
-    )
-    institutes = Institute.objects.filter(pk__in=milestones.values("owner__institute_id")).order_by(
-        "name"
-    )
+    project_choices = [
+        (code, f"{code}: {title}")
+        for code, title in projects.order_by("code").values_list("code", "title")[
+            : PROJECT_CHOICES_LIMIT + 1
+        ]
+    ]
+    people = Q(pk=user.pk)
+    if project_code:
+        people |= Q(pk__in=milestones.filter(project__code__iexact=project_code).values("owner_id"))
+    if owner_id:
+        people |= Q(pk__in=milestones.filter(owner_id=owner_id).values("owner_id")[:1])
+    owners = User.objects.filter(people).order_by("full_name", "email")
     return {
-        "projects": [(p.code, f"{p.code}: {p.title}") for p in projects.order_by("code")],
-        "owners": [(u.pk, str(u)) for u in owners],
-        "institutes": [(i.code, i.name) for i in institutes],
+        "projects": None if len(project_choices) > PROJECT_CHOICES_LIMIT else project_choices,
+        "owners": [(u.pk, f"{u} (you)" if u.pk == user.pk else str(u)) for u in owners],
+        "institutes": list(Institute.objects.order_by("name").values_list("code", "name")),
+        "project_chosen": bool(project_code),
     }
 
 
@@ -358,14 +403,64 @@ def calendar_feed_owner(*, token: str) -> User | None:
     return feed.user if feed else None
 
 
-def calendar_milestones(*, user) -> QuerySet[Milestone]:
-    """Milestones in the person's feed: all they can see, except cancelled ones."""
+CALENDAR_DAYS_BACK = 90
+CALENDAR_DAYS_AHEAD = 730
+
+
+def calendar_window(*, user) -> tuple[datetime.date, datetime.date]:
+    """The feed's dates: the past 90 days and the next two years, in the person's today."""
+    today = today_for(user)
     return (
-        access.milestones_visible_to(user)
+        today - datetime.timedelta(days=CALENDAR_DAYS_BACK),
+        today + datetime.timedelta(days=CALENDAR_DAYS_AHEAD),
+    )
+
+
+def _calendar_window_milestones(user) -> QuerySet[Milestone]:
+    start, end = calendar_window(user=user)
+    return access.milestones_visible_to(user).filter(due_date__gte=start, due_date__lte=end)
+
+
+def calendar_milestones(*, user) -> QuerySet[Milestone]:
+    """Milestones in the person's feed: those they can see, due in the window, except
+    cancelled ones."""
+    return (
+        _calendar_window_milestones(user)
         .exclude(status=MilestoneStatus.CANCELLED)
         .select_related("project")
         .only("pk", "title", "due_date", "status", "updated_at", "project__code")
         .order_by("due_date", "pk")
+    )
+
+
+def calendar_version(*, user) -> str:
+    """What the feed depends on, in one indexed aggregate: a version string that changes
+    whenever an event would (a milestone added, removed, moved in or out of the window,
+    edited or cancelled; a project renamed; a project becoming visible or not)."""
+    start, end = calendar_window(user=user)
+    row = (
+        _calendar_window_milestones(user)
+        .order_by()
+        .aggregate(
+            count=Count("pk"),
+            ids=Sum("pk"),
+            cancelled=Count("pk", filter=Q(status=MilestoneStatus.CANCELLED)),
+            latest=Max("updated_at"),
+            project_latest=Max("project__updated_at"),
+        )
+    )
+    return "|".join(
+        str(part)
+        for part in (
+            start,
+            end,
+            row["count"],
+            row["ids"],
+            row["cancelled"],
+            row["latest"] and row["latest"].timestamp(),
+            row["project_latest"] and row["project_latest"].timestamp(),
+            user.get_full_name(),
+        )
     )
 
 

@@ -95,6 +95,8 @@ class Application(models.Model):
         ordering = ["-status_changed_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "status_changed_at"], name="application_waiting_idx"),
+            # The lists' order: walked in order, a page stops after its rows.
+            models.Index(fields=["status_changed_at", "id"], name="application_changed_idx"),
             models.Index(fields=["line_manager", "status"], name="application_manager_idx"),
         ]
         constraints = [

@@ -36,14 +36,22 @@ def opportunity_manage(request):
 @mfa_enforced
 def opportunity_detail(request, pk: int):
     opportunity = get_object_or_404(access.opportunities_visible_to(request.user), pk=pk)
-    may_apply = access.opportunities_open_to(request.user).filter(pk=pk).exists()
+    applied = selectors.application_for_opportunity(user=request.user, opportunity=opportunity)
+    may_apply = (
+        applied is None and access.opportunities_open_to(request.user).filter(pk=pk).exists()
+    )
     manages = programmes_access.user_manages_programme(
         user=request.user, programme=opportunity.programme
     )
     return render(
         request,
         "exchange/opportunity_detail.html",
-        {"opportunity": opportunity, "may_apply": may_apply, "manages": manages},
+        {
+            "opportunity": opportunity,
+            "may_apply": may_apply,
+            "applied": applied,
+            "manages": manages,
+        },
     )
 
 

@@ -2,7 +2,7 @@
 pagination links and status tags."""
 
 from django import template
-from django.forms import BoundField
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import format_html
 
 register = template.Library()
@@ -111,3 +111,22 @@ def rag_tag(rag: str):
     """Red, amber or green (green when none is set)."""
     rag = rag or "green"
     return status_tag(rag, rag.capitalize())
+
+
+def _has_errors(value) -> bool:
+    if isinstance(value, BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and not value.is_valid()
+    # A filter set (django-filter) carries its form.
+    form = getattr(type(value), "form", None)
+    if isinstance(form, property) and getattr(value, "is_bound", False):
+        return _has_errors(value.form)
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def page_has_errors(context) -> bool:
+    """Whether any submitted form on the page has errors: the page title then begins
+    "Error: " (the GOV.UK pattern), on every form page, the sign-in pages included."""
+    return any(_has_errors(value) for value in context.flatten().values())

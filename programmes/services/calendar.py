@@ -24,4 +24,5 @@ def calendar_feed_reset(*, user: User) -> CalendarFeed:
         feed.token = _new_token()
         feed.created_at = timezone.now()
         feed.save(update_fields=["token", "created_at"])
+    feed.replaced = not created  # whether an old address stopped working
     return feed

@@ -94,7 +94,18 @@ def project_create(
     project.full_clean(exclude=["partner_institutes", "members"])
     record_history(project, actor=actor, reason="Project created")
     project.save()
-    project.partner_institutes.set(partner_institutes)
+    # The partners belong to the creation record, not to a second "Project created" one.
+    project.skip_history_when_saving = True
+    try:
+        project.partner_institutes.set(partner_institutes)
+    finally:
+        del project.skip_history_when_saving
+    created = project.history.get(history_type="+")
+    snapshot = created.historicalproject_partner_institutes_set
+    snapshot.bulk_create(
+        snapshot.model(id=row.pk, history=created, project=project, institute_id=row.institute_id)
+        for row in Project.partner_institutes.through.objects.filter(project=project)
+    )
     return project
 
 

@@ -51,12 +51,25 @@ def sort_headers(request) -> list[dict]:
 # --- milestones -----------------------------------------------------------------------
 
 
-def milestone_filter(request, *, programme=None, today=None) -> MilestoneFilter:
-    """The filtered milestones the person sees (of one programme, if given)."""
+def _owner_param(request) -> int | None:
+    value = request.GET.get("owner", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+
+
+def milestone_filter(request, *, programme=None, today=None, for_export=False) -> MilestoneFilter:
+    """The filtered milestones the person sees (of one programme, if given). An export
+    computes no dropdown choices: it never shows them."""
     base = selectors.milestone_list_for_page(user=request.user, today=today)
     if programme is not None:
         base = base.filter(project__programme=programme)
-    choices = selectors.milestone_filter_choices(user=request.user, programme=programme)
+    choices = None
+    if not for_export:
+        choices = selectors.milestone_filter_choices(
+            user=request.user,
+            programme=programme,
+            project_code=request.GET.get("project", "")[:20].strip(),
+            owner_id=_owner_param(request),
+        )
     return MilestoneFilter(request.GET, queryset=base, choices=choices)
 
 
@@ -68,7 +81,7 @@ def milestone_list(request):
         "programmes/milestone_list.html",
         {
             "filter": milestones,
-            "page_obj": paginate(request, milestones.qs),
+            "page_obj": paginate(request, milestones.qs, late_rows=True),
             "query": query_without(request),
             "sort_headers": sort_headers(request),
         },
@@ -78,14 +91,14 @@ def milestone_list(request):
 @mfa_enforced
 @require_GET
 def milestone_export(request, fmt: str):
-    rows = exports.milestone_rows(milestone_filter(request).qs)
+    rows = exports.milestone_values(milestone_filter(request, for_export=True).qs)
     stamp = today_for(request.user).isoformat()
     if fmt == "csv":
         return export_response(
             exports.csv_stream(rows), filename=f"milestones-{stamp}.csv", content_type="text/csv"
         )
     return export_response(
-        exports.xlsx_bytes(rows),
+        exports.xlsx_stream(rows),
         filename=f"milestones-{stamp}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -40,7 +40,7 @@ def programme_detail(request, pk: int):
             "projects": projects,
             "totals": selectors.programme_dashboard_totals(projects=projects),
             "filter": milestones,
-            "page_obj": paginate(request, milestones.qs),
+            "page_obj": paginate(request, milestones.qs, late_rows=True),
             "query": query_without(request),
             "sort_headers": sort_headers(request),
             "manages": access.user_manages_programme(user=request.user, programme=programme),

@@ -121,6 +121,9 @@ def test_my_work_sections_use_two_queries(world, django_assert_num_queries):
 
     add_rows(world, 4, 0)
     world.uk_manager.refresh_from_db()
+    # Days waited are reckoned on the person's clock, which reads their institute's time
+    # zone: a page has it loaded already (the header names the institute).
+    world.uk_manager.institute  # noqa: B018
     with django_assert_num_queries(2):
         sections = my_work_sections(world.uk_manager)
     assert len(sections[0]["items"]) == 2

@@ -111,7 +111,12 @@ def test_acknowledging_a_tampered_package_shows_why_and_alerts_the_sender(client
     response = client.post(
         reverse("handover:handover_acknowledge", args=[handover.reference]), follow=True
     )
-    assert "Acknowledgement refused" in response.content.decode()
+    body = response.content.decode()
+    assert "Acknowledgement refused" in body
+    # A refusal uses the GOV.UK error summary (red), not the blue information banner.
+    summary = body[body.index('<div class="govuk-error-summary"') :]
+    assert summary.index("Acknowledgement refused") < summary.index("</div>")
+    assert "govuk-notification-banner" not in body
     handover.refresh_from_db()
     assert handover.status == HandoverStatus.SENT
     assert cast["uk_sender"].notifications.filter(kind="handover_integrity_failed").exists()

@@ -268,3 +268,16 @@ def test_programmes_marks_a_gated_milestone_done_only_after_acknowledgement(worl
     milestone_complete(actor=world["au_recipient"], milestone=milestone)
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.DONE
+
+
+def test_the_milestone_note_changes_once_the_handover_is_acknowledged(client, world):
+    """Before acknowledgement the page says the milestone waits; after, it no longer does."""
+    handover = prepare(world, milestone=world["milestone"])
+    services.handover_send(handover=handover, user=world["uk_sender"])
+    client.force_login(world["au_recipient"])
+    waiting = client.get(handover.get_absolute_url()).content.decode()
+    assert "Its completion waits on this handover being acknowledged." in waiting
+    services.handover_acknowledge(handover=handover, user=world["au_recipient"])
+    done = client.get(handover.get_absolute_url()).content.decode()
+    assert "Its completion waits on this handover" not in done
+    assert "This handover has been acknowledged, so its completion no longer waits on it." in done

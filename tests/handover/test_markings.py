@@ -154,6 +154,28 @@ def test_highest_marking_of_a_package_is_the_most_restrictive():
     assert markings.highest([]) is None
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_page_listing_austeo_records_says_austeo(order):
+    """An Australian's document list holds REL AUS/GBR and AUSTEO records of the same
+    classification: the banner says AUSTEO, whichever comes first."""
+    rel = Marking(scheme="AU", classification="OFFICIAL: Sensitive", releasability="REL AUS/GBR")
+    austeo = Marking(scheme="AU", classification="OFFICIAL: Sensitive", releasability="AUSTEO")
+    banner = markings.banner_text(markings.highest([rel, austeo][::order]))
+    assert banner == "OFFICIAL: Sensitive // AUSTEO"
+
+
+def test_the_narrowest_caveat_joins_the_highest_classification():
+    """The most highly classified record is released to both countries, a lower one is
+    AUSTEO: the banner states the highest classification and the AUSTEO caveat."""
+    high = Marking(scheme="UK", classification="OFFICIAL-SENSITIVE", releasability="REL AUS/GBR")
+    low = Marking(scheme="AU", classification="OFFICIAL", releasability="AUSTEO")
+    unmarked = Marking(scheme="AU", classification="OFFICIAL")
+    assert markings.banner_text(markings.highest([high, low, unmarked])) == (
+        "OFFICIAL-SENSITIVE // AUSTEO"
+    )
+    assert markings.highest([high, unmarked]) == high
+
+
 @pytest.mark.parametrize(
     ("releasability", "nationality", "country", "allowed"),
     [

@@ -49,6 +49,9 @@ def test_upload_page_stores_the_document_and_shows_it_with_banners(client, cast)
     body = response.content.decode()
     assert banners(response) == 2
     assert "app-marking-banner--official-sensitive" in body
+    # Only the bottom banner, which opens the footer, keeps the footer's text clear of it.
+    assert body.count("app-marking-banner--bottom") == 1
+    assert body.index("app-marking-banner--bottom") > body.index('<footer class="govuk-footer"')
     assert response.context["marking"] == "OFFICIAL-SENSITIVE COMMERCIAL"
     assert document.versions.get().sha256 in body
 

@@ -111,3 +111,25 @@ def test_overdue_email_says_weekly_until_done(milestone):
     (email,) = mail.outbox
     assert email.subject == "Milestone “Joint evaluation report” is overdue (due 31 December 2026)"
     assert "weekly until it is done" in email.body
+
+
+def test_relative_dates_are_the_recipients(au_user):
+    """08:00 on Wednesday 2 December in Canberra is still 1 December in UTC: the milestone
+    is due today for its owner, not tomorrow."""
+    MilestoneFactory(owner=au_user, due_date=datetime.date(2026, 12, 2), title="Protocol")
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 21, 0, tzinfo=datetime.UTC)):
+        services.reminder_scan()
+        services.reminder_deliver_due()
+    (email,) = mail.outbox
+    assert email.subject == "Milestone “Protocol” is due today (2 December 2026)"
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [(-3, "3 days ago"), (-1, "yesterday"), (0, "today"), (1, "tomorrow"), (7, "in 7 days")],
+)
+def test_relative_day_wording(offset, expected):
+    from notifications.windows import relative_day
+
+    today = datetime.date(2026, 12, 2)
+    assert relative_day(today + datetime.timedelta(days=offset), today) == expected

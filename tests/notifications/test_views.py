@@ -36,6 +36,14 @@ def test_the_list_shows_my_notifications_newest_first_with_links(signed_in, uk_u
     assert "You have 2 unread notifications." in html
 
 
+def test_a_marking_tag_is_not_squeezed_into_a_narrow_block(signed_in, uk_user):
+    """A long marking keeps the marking tag style, which lifts GOV.UK's 160px tag cap."""
+    marking = "OFFICIAL-SENSITIVE PERSONAL DATA // RECIPIENTS ONLY // REL AUS/GBR"
+    NotificationFactory(recipient=uk_user, subject="Handover sent", marking=marking)
+    html = signed_in.get(reverse("notifications:list")).content.decode()
+    assert f'<strong class="govuk-tag govuk-tag--grey app-tag--marking">{marking}</strong>' in html
+
+
 def test_the_list_has_an_empty_state(signed_in):
     response = signed_in.get(reverse("notifications:list"))
     assert "You have no unread notifications." in response.content.decode()

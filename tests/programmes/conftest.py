@@ -19,6 +19,13 @@ from tests.programmes.factories import (
 TODAY = datetime.date(2026, 11, 27)
 
 
+def body(response) -> bytes:
+    """A response's body, streamed or not (the feed is streamed, then served cached)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 @pytest.fixture
 def frozen_today():
     """Freeze the clock at noon UTC on TODAY (noon in London, 23:00 the same day in

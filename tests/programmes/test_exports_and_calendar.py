@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from programmes import services
 from programmes.models import CalendarFeed, MilestoneStatus
-from tests.programmes.conftest import TODAY
+from tests.programmes.conftest import TODAY, body
 from tests.programmes.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_csv_and_xlsx_match_the_filtered_list(world, milestones, client, frozen_
 
     response = client.get(reverse("programmes:milestone_export_xlsx") + "?" + query)
     assert response["Content-Disposition"].startswith("attachment;")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     xlsx_rows = list(sheet.iter_rows(values_only=True))
     assert [r[2] for r in xlsx_rows[1:]] == expected
     # A title that looks like a formula stays text in the workbook.
@@ -122,7 +122,7 @@ def test_export_columns_carry_dates_status_rag_and_slippage(world, client, froze
         "",
     ]
     sheet = load_workbook(
-        io.BytesIO(client.get(reverse("programmes:milestone_export_xlsx")).content)
+        io.BytesIO(body(client.get(reverse("programmes:milestone_export_xlsx"))))
     ).active
     xrow = next(r for r in sheet.iter_rows(values_only=True) if r[2] == "Slipped one")
     assert xrow[7].date() == TODAY - 2 * DAY
@@ -149,7 +149,7 @@ def _feed(client, user):
     response = client.get(reverse("calendar_feed", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
-    return Calendar.from_ical(response.content), token
+    return Calendar.from_ical(body(response)), token
 
 
 def test_ical_round_trip_has_stable_uids_right_dates_and_no_description(world, milestones, client):
@@ -186,7 +186,7 @@ def test_ical_round_trip_has_stable_uids_right_dates_and_no_description(world, m
         due_date=TODAY + 9 * DAY,
         reason="Moved",
     )
-    again = Calendar.from_ical(client.get(reverse("calendar_feed", args=[token])).content)
+    again = Calendar.from_ical(body(client.get(reverse("calendar_feed", args=[token]))))
     moved = {str(e["uid"]): e for e in again.walk("VEVENT")}[
         f"milestone-{world.milestone.pk}@exchange-portal"
     ]
@@ -246,4 +246,4 @@ def test_feed_query_count_does_not_grow(world, client, django_assert_max_num_que
         MilestoneFactory(project=world.project, owner=world.researcher)
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         response = client.get(url)
-    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 41
+    assert len(Calendar.from_ical(body(response)).walk("VEVENT")) == 41
