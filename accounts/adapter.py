@@ -57,9 +57,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             return request.META.get("REMOTE_ADDR") or "unknown"
 
     def send_mail(self, template_prefix: str, email: str, context_data: dict) -> None:
-        """Render here, send from the worker (``accounts.mail``)."""
+        """Render here, send from the worker (``accounts.mail``). Account emails speak for
+        the portal and name a real contact, not the site host."""
         request = context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "portal_name": settings.PORTAL_NAME,
+            "support_email": settings.SUPPORT_EMAIL,
+        }
         ctx.update(context_data)
         send_in_background(self.render_mail(template_prefix, email, ctx))
 
@@ -85,15 +92,6 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
-
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Account emails speak for the portal and name a real contact, not the site host.
-        context = {
-            "portal_name": settings.PORTAL_NAME,
-            "support_email": settings.SUPPORT_EMAIL,
-            **context,
-        }
-        return super().send_mail(template_prefix, email, context)
 
     def get_login_stages(self) -> list[str]:
         # The MFA step that knows when the institute's identity provider already did MFA.

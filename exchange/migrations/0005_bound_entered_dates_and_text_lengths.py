@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_single_sign_on'),
-        ('exchange', '0003_one_live_application_per_opportunity'),
-        ('programmes', '0003_bound_entered_dates_and_text_lengths'),
+        ('exchange', '0004_application_list_index'),
+        ('programmes', '0004_bound_entered_dates_and_text_lengths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_single_sign_on'),
-        ('programmes', '0002_projects_milestones'),
+        ('programmes', '0003_milestone_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
