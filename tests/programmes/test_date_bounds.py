@@ -98,5 +98,6 @@ def test_the_feed_answers_for_the_latest_date_that_can_be_stored(world, client):
     token = services.calendar_feed_reset(user=world.researcher).token
     response = client.get(reverse("calendar_feed", args=[token]))
     assert response.status_code == 200
-    events = Calendar.from_ical(response.content).walk("VEVENT")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    events = Calendar.from_ical(body).walk("VEVENT")
     assert last in {event.decoded("dtstart") for event in events}
