@@ -1,18 +1,30 @@
 """allauth adapter: signup only for institute domains, and new users affiliated by domain."""
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.core import context
 from allauth.core.internal.httpkit import get_client_ip
 from allauth.mfa.stages import AuthenticateStage
 from django import forms
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.crypto import get_random_string
 
 from . import events
+from .mail import send_in_background
+from .models import User
 from .selectors import institute_for_email
 from .sso.messages import signup_refused_message, validate_password_allowed
 from .sso.mfa import idp_mfa_remember
+
+logger = logging.getLogger(__name__)
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 UNKNOWN_DOMAIN_MESSAGE = (
     "You can only create an account with an email address from a partner institute. "
@@ -24,7 +36,45 @@ UNKNOWN_DOMAIN_MESSAGE = (
 class PortalAccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email).strip().lower()
+        if len(email) > EMAIL_MAX_LENGTH:
+            # Longer addresses were cut to fit, then clashed with the cut copy (a 500).
+            raise forms.ValidationError(
+                f"Enter an email address of {EMAIL_MAX_LENGTH} characters or fewer.",
+                code="too_long",
+            )
         return email
+
+    def get_client_ip(self, request) -> str:
+        """The client address, for sign-in limits: from ``X-Forwarded-For`` as far as the
+        ``TRUSTED_PROXY_COUNT`` proxies in front of the portal vouch for it (settings).
+
+        A request that reached the portal through fewer proxies than configured (a probe
+        from inside the network) is counted by the address that connected."""
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For has fewer addresses than TRUSTED_PROXY_COUNT.")
+            return request.META.get("REMOTE_ADDR") or "unknown"
+
+    def send_mail(self, template_prefix: str, email: str, context_data: dict) -> None:
+        """Render here, send from the worker (``accounts.mail``). Account emails speak for
+        the portal and name a real contact, not the site host."""
+        request = context.request
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            "portal_name": settings.PORTAL_NAME,
+            "support_email": settings.SUPPORT_EMAIL,
+        }
+        ctx.update(context_data)
+        send_in_background(self.render_mail(template_prefix, email, ctx))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # A new account's password is hashed while it is created; hash one here too, so
+        # that sign-up takes as long for an address that already has an account.
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
@@ -42,15 +92,6 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
-
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Account emails speak for the portal and name a real contact, not the site host.
-        context = {
-            "portal_name": settings.PORTAL_NAME,
-            "support_email": settings.SUPPORT_EMAIL,
-            **context,
-        }
-        return super().send_mail(template_prefix, email, context)
 
     def get_login_stages(self) -> list[str]:
         # The MFA step that knows when the institute's identity provider already did MFA.

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 
 from . import access, services
+from .admin_widgets import TolerantAutocompleteAdmin
 from .models import Institute, InstituteDomain, Role, User
 
 
@@ -49,7 +50,7 @@ class PortalUserCreationForm(AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TolerantAutocompleteAdmin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     ordering = ["email"]

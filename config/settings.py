@@ -280,9 +280,23 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Exchange Portal] "
 ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins are limited per client address (10 a minute) and per account (5 in 5
+# minutes). The client address is the one the trusted proxies in front of the portal saw:
+# TRUSTED_PROXY_COUNT is how many proxies (the TLS proxy, a load balancer) append to
+# X-Forwarded-For; the address that many entries from its right is the client's, and
+# anything further left (which a client can write itself) is ignored. 0 trusts no header
+# and counts REMOTE_ADDR (a portal with nothing in front of it). Production assumes one TLS
+# proxy, as SECURE_PROXY_SSL_HEADER does. TRUSTED_CLIENT_IP_HEADER names a single header
+# (X-Real-IP, CF-Connecting-IP) that the proxy sets instead. See docs/operations.md.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG or TESTING else 1)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/300s/key",
+    "login_failed": env.str("SIGN_IN_FAILURE_LIMITS", default="10/m/ip,5/300s/key"),
 }
+# Account emails go through a Celery task (accounts.mail); eager runs it in the process.
+ACCOUNT_EMAIL_TASK_ALWAYS_EAGER = env.bool(
+    "ACCOUNT_EMAIL_TASK_ALWAYS_EAGER", default=CELERY_TASK_ALWAYS_EAGER
+)
 ACCOUNT_FORMS = {
     "login": "accounts.sso.forms.LoginForm",
     "reset_password": "accounts.sso.forms.ResetPasswordForm",

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_widgets import TolerantAutocompleteAdmin
 from portal.admin import InstituteScopedAdmin, run_each
 
 from . import access, selectors, services
@@ -155,7 +156,7 @@ class ApplicationAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
         return False
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(TolerantAutocompleteAdmin, admin.TabularInline):
     model = ChecklistItem
     extra = 0
     fields = ["title", "owner_party", "owner", "mandatory", "due_date", "status", "notes"]

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Institute
 from accounts.selectors import user_list_at_institute
+from portal import bounds
 from portal.forms import DateInput
 from portal.uploads import CV_TYPES, EVIDENCE_TYPES, inspect_upload
 from programmes import access as programmes_access
@@ -147,7 +148,9 @@ class OpenApplicationForm(ApplicationForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
     def __init__(self, *args, label: str, required: bool, help_text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,6 +180,7 @@ class AcceptForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="Note to the applicant (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -324,9 +328,14 @@ class ChecklistItemForm(forms.ModelForm):
 
 
 class DateChangeForm(forms.Form):
-    start_date = forms.DateField(label="Start date", widget=DateInput())
-    end_date = forms.DateField(label="End date", widget=DateInput())
+    start_date = forms.DateField(
+        label="Start date", widget=DateInput(), validators=[bounds.validate_entered_date]
+    )
+    end_date = forms.DateField(
+        label="End date", widget=DateInput(), validators=[bounds.validate_entered_date]
+    )
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="Why are the dates changing?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for the change."},
@@ -341,8 +350,13 @@ class DateChangeForm(forms.Form):
 
 
 class EndEarlyForm(forms.Form):
-    end_date = forms.DateField(label="Last day of the secondment", widget=DateInput())
+    end_date = forms.DateField(
+        label="Last day of the secondment",
+        widget=DateInput(),
+        validators=[bounds.validate_entered_date],
+    )
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="Why is it ending early?",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for ending early."},

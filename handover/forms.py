@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Institute, User
+from portal import bounds
 from portal.forms import DateInput
 from portal.uploads import DOCUMENT_TYPES, accept_attribute, describe
 
@@ -84,6 +85,7 @@ class DocumentUploadForm(forms.Form):
     )
     file = _file_field("File")
     note = forms.CharField(
+        max_length=bounds.NOTE_MAX_LENGTH,
         label="Note (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -133,6 +135,7 @@ class DocumentUploadForm(forms.Form):
 class VersionForm(forms.Form):
     file = _file_field("New version")
     note = forms.CharField(
+        max_length=bounds.NOTE_MAX_LENGTH,
         label="What changed (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -201,12 +204,14 @@ class HandoverForm(forms.Form):
         label="Acknowledge by",
         help_text="The date by which recipients should acknowledge receipt.",
         widget=DateInput(),
+        validators=[bounds.validate_entered_date],
         error_messages={
             "required": "Enter the date to acknowledge by.",
             "invalid": "Enter a real date, for example 27/3/2027.",
         },
     )
     message = forms.CharField(
+        max_length=bounds.NOTE_MAX_LENGTH,
         label="Message (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -259,6 +264,7 @@ class HandoverForm(forms.Form):
 
 class QueryForm(forms.Form):
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="What is wrong or missing?",
         help_text="The sender sees this and can send a corrected handover.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -268,6 +274,7 @@ class QueryForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="Why are you withdrawing it? (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal import bounds
 from portal.fields import StoredFileNameField
 
 from . import markings
@@ -83,7 +84,7 @@ class DocumentVersion(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=bounds.NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,8 +139,8 @@ class Handover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_sent"
     )
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="handovers")
-    message = models.TextField(blank=True)
-    acknowledge_by = models.DateField()
+    message = models.TextField(blank=True, max_length=bounds.NOTE_MAX_LENGTH)
+    acknowledge_by = models.DateField(validators=[bounds.validate_entered_date])
     status = models.CharField(
         max_length=20, choices=HandoverStatus.choices, default=HandoverStatus.DRAFT
     )
@@ -161,9 +162,9 @@ class Handover(models.Model):
         blank=True,
         related_name="+",
     )
-    query_reason = models.TextField(blank=True)
+    query_reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdraw_reason = models.TextField(blank=True)
+    withdraw_reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
     project = models.ForeignKey(
         "programmes.Project",
         on_delete=models.SET_NULL,
@@ -201,6 +202,7 @@ class Handover(models.Model):
                 condition=~models.Q(status="queried") | ~models.Q(query_reason=""),
                 name="handover_query_has_reason",
             ),
+            bounds.dates_stored_within_bounds("acknowledge_by", name="handover_date_within_bounds"),
         ]
         indexes = [
             models.Index(fields=["status", "acknowledge_by"]),

@@ -7,6 +7,7 @@ from django.db import models
 from django.http import Http404
 
 from accounts import access as accounts_access
+from accounts.admin_widgets import TolerantAutocompleteAdmin
 from audit import services as audit_services
 from audit.models import AuditEvent
 
@@ -16,7 +17,7 @@ OUT_OF_SCOPE = (
 )
 
 
-class InstituteScopedAdmin:
+class InstituteScopedAdmin(TolerantAutocompleteAdmin):
     """Mixin for a ModelAdmin: institute admins see their own institute's records only.
 
     ``institute_lookups`` are the paths from the model to the institutes it belongs to

@@ -25,6 +25,16 @@ from django.template.defaultfilters import filesizeformat
 CHUNK_SIZE = 64 * 1024
 SNIFF_BYTES = 8192
 
+# Compressed "bombs": an archive member is only ever read this far, and an archive is
+# refused when a member of some size expands more than MAX_COMPRESSION_RATIO times (real
+# office documents stay well under 100), when all its members together would expand past
+# MAX_EXPANDED_TIMES the upload limit, or when it holds more than MAX_ARCHIVE_MEMBERS.
+MEMBER_READ_LIMIT = 4096
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM = 1024 * 1024
+MAX_EXPANDED_TIMES = 20
+MAX_ARCHIVE_MEMBERS = 10_000
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -183,22 +193,59 @@ def _check_content(uploaded, *, name: str, head: bytes, expected: str, what: str
     # Everything else is a ZIP container; office formats are recognised by their members.
     if not head.startswith(b"PK\x03\x04"):
         raise _wrong_content(name, what)
-    if expected == "zip":
-        return
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
+            if _is_bomb(members):
+                raise _compressed_bomb(what)
+            if expected == "zip":
+                return
+            names = {member.filename for member in members}
             if expected.startswith("ooxml:"):
                 ok = expected.removeprefix("ooxml:") in names and "[Content_Types].xml" in names
             else:
-                ok = "mimetype" in names and archive.read("mimetype").decode(
+                ok = "mimetype" in names and _read_member_head(archive, "mimetype").decode(
                     "ascii", "replace"
                 ).strip() == expected.removeprefix("odf:")
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, ValueError):
         ok = False
     if not ok:
         raise _wrong_content(name, what)
+
+
+def _is_bomb(members: list[zipfile.ZipInfo]) -> bool:
+    """Members that say they expand far beyond their compressed size or any upload limit."""
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        return True
+    if sum(member.file_size for member in members) > (
+        settings.UPLOAD_MAX_BYTES * MAX_EXPANDED_TIMES
+    ):
+        return True
+    return any(
+        member.file_size >= RATIO_CHECKED_FROM
+        and member.file_size > max(member.compress_size, 1) * MAX_COMPRESSION_RATIO
+        for member in members
+    )
+
+
+def _read_member_head(archive: zipfile.ZipFile, member: str) -> bytes:
+    """At most ``MEMBER_READ_LIMIT`` bytes of a member, whatever its header claims.
+
+    The sizes in a ZIP's headers are the sender's word; reading a bounded prefix keeps a
+    member that lies about its size from filling memory.
+    """
+    with archive.open(member) as handle:
+        return handle.read(MEMBER_READ_LIMIT)
+
+
+def _compressed_bomb(what: str) -> ValidationError:
+    return ValidationError(
+        f"The selected {what} cannot be accepted: its content expands to far more than the "
+        "file itself, which a real document does not do. Save it again from the program "
+        "that made it and upload the new copy.",
+        code="compression",
+    )
 
 
 def store_upload(uploaded, *, folder: str) -> str:

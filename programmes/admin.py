@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import access as accounts_access
+from accounts.admin_widgets import TolerantAutocompleteAdmin
 from accounts.models import User
 from portal.admin import InstituteScopedAdmin
 
@@ -76,14 +77,14 @@ class ProgrammeAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TolerantAutocompleteAdmin, admin.TabularInline):
     model = ProjectMembership
     fields = ("user", "institute", "role")
     autocomplete_fields = ("user",)
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(TolerantAutocompleteAdmin, admin.TabularInline):
     model = Milestone
     fields = ("title", "owner", "due_date", "baseline_due_date", "status", "completed_on")
     autocomplete_fields = ("owner",)

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from accounts.models import Institute, User
+from portal import bounds
 from portal.forms import DateInput
 
 from .models import (
@@ -23,12 +24,18 @@ def _date_field(label: str, **kwargs) -> forms.DateField:
             "invalid": f"Enter the {label.lower()} as a real date, for example 2027-03-31.",
         },
     )
-    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+    return forms.DateField(
+        label=label, widget=DateInput(), validators=[bounds.validate_entered_date], **kwargs
+    )
 
 
 class ProgrammeForm(forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter a name."})
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(
+        max_length=bounds.STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
     agreement_reference = forms.CharField(
         max_length=100,
         required=False,
@@ -43,6 +50,7 @@ class ProgrammeForm(forms.Form):
         error_messages={"required": "Select the partner institutes."},
     )
     manager_emails = forms.CharField(
+        max_length=bounds.NOTE_MAX_LENGTH,
         label="Programme managers",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Email addresses, one a line. Name managers from both institutes. "
@@ -99,7 +107,11 @@ class ProjectForm(forms.Form):
         error_messages={"required": "Enter a project code."},
     )
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    summary = forms.CharField(
+        max_length=bounds.STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
     lead_institute = forms.ModelChoiceField(
         queryset=Institute.objects.order_by("name"),
         widget=forms.RadioSelect,
@@ -177,7 +189,11 @@ class MemberAddForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(
+        max_length=bounds.STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(),
         help_text="A member of the project, who updates its status.",
@@ -188,6 +204,7 @@ class MilestoneForm(forms.Form):
     )
     due_date = _date_field("Due date")
     deliverables = forms.CharField(
+        max_length=bounds.STATEMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text="What this milestone delivers, one item a line.",
@@ -249,6 +266,7 @@ class MilestoneStatusForm(forms.Form):
         required=False,
         help_text="Only when marking it done. Leave blank for today.",
         error_messages={"invalid": "Enter the completion date as a real date."},
+        validators=[bounds.validate_entered_date],
     )
 
     def __init__(self, *args, allowed: list[str], **kwargs):
@@ -259,6 +277,7 @@ class MilestoneStatusForm(forms.Form):
 class DueDateChangeForm(forms.Form):
     due_date = _date_field("New due date")
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="Why is the due date changing?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the due date is changing."},
@@ -274,6 +293,7 @@ class RagOverrideForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
         label="Reason for the override",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal import bounds
+
 
 class Programme(models.Model):
     """A joint programme under the memorandum of understanding.
@@ -15,12 +17,12 @@ class Programme(models.Model):
     """
 
     name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
     agreement_reference = models.CharField(
         max_length=100, blank=True, help_text="The MoU or arrangement this programme runs under."
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[bounds.validate_entered_date])
+    end_date = models.DateField(validators=[bounds.validate_entered_date])
     institutes = models.ManyToManyField(
         "accounts.Institute", related_name="programmes", help_text="The partner institutes."
     )
@@ -39,6 +41,9 @@ class Programme(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gt=F("start_date")), name="programme_end_after_start"
+            ),
+            bounds.dates_stored_within_bounds(
+                "start_date", "end_date", name="programme_dates_within_bounds"
             ),
         ]
 
@@ -77,7 +82,7 @@ class Project(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
     code = models.CharField(max_length=30, unique=True, validators=[code_validator])
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
     lead_institute = models.ForeignKey(
         "accounts.Institute", on_delete=models.PROTECT, related_name="led_projects"
     )
@@ -96,10 +101,12 @@ class Project(models.Model):
     status = models.CharField(
         max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
+    start_date = models.DateField(validators=[bounds.validate_entered_date])
+    end_date = models.DateField(validators=[bounds.validate_entered_date])
     rag_override = models.CharField("RAG override", max_length=5, choices=Rag.choices, blank=True)
-    rag_override_reason = models.TextField("reason for the RAG override", blank=True)
+    rag_override_reason = models.TextField(
+        "reason for the RAG override", blank=True, max_length=bounds.REASON_MAX_LENGTH
+    )
     rag_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -122,6 +129,9 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(rag_override="") | ~Q(rag_override_reason=""),
                 name="project_rag_override_has_reason",
+            ),
+            bounds.dates_stored_within_bounds(
+                "start_date", "end_date", name="project_dates_within_bounds"
             ),
         ]
 
@@ -189,18 +199,21 @@ OPEN_MILESTONE_STATUSES = (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_milestones"
     )
-    due_date = models.DateField()
+    due_date = models.DateField(validators=[bounds.validate_entered_date])
     baseline_due_date = models.DateField(
-        help_text="The due date first agreed; slippage is the due date minus this."
+        validators=[bounds.validate_entered_date],
+        help_text="The due date first agreed; slippage is the due date minus this.",
     )
     status = models.CharField(
         max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
     )
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_entered_date]
+    )
     dependencies = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -209,7 +222,9 @@ class Milestone(models.Model):
         help_text="Milestones of the same project that must be done first.",
     )
     deliverables = models.TextField(
-        blank=True, help_text="What this milestone delivers, one item per line."
+        blank=True,
+        max_length=bounds.STATEMENT_MAX_LENGTH,
+        help_text="What this milestone delivers, one item per line.",
     )
     requires_partner_handover = models.BooleanField(
         "needs an acknowledged handover from the partner institute",
@@ -235,6 +250,12 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_on__isnull=False),
                 name="milestone_done_has_completion_date",
+            ),
+            bounds.dates_stored_within_bounds(
+                "due_date",
+                "baseline_due_date",
+                "completed_on",
+                name="milestone_dates_within_bounds",
             ),
         ]
 
@@ -265,12 +286,15 @@ class MilestoneDueDateChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField()
+    reason = models.TextField(max_length=bounds.REASON_MAX_LENGTH)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="due_date_change_has_reason"),
+            bounds.dates_stored_within_bounds(
+                "old_due_date", "new_due_date", name="due_date_change_dates_within_bounds"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,11 +11,31 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import InstituteFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# Property tests (hypothesis): "ci" is small, fixed and repeatable, so that the whole suite
+# stays within its time budget; "dev" (the default elsewhere) tries more; "thorough" is for
+# a long run by hand. HYPOTHESIS_PROFILE chooses; CI=true picks "ci".
+_HYPOTHESIS_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+hypothesis_settings.register_profile(
+    "ci", max_examples=5, derandomize=True, database=None, **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.register_profile("dev", max_examples=10, **_HYPOTHESIS_COMMON)
+hypothesis_settings.register_profile("thorough", max_examples=200, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if IN_CI else "dev"))
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by the
 # test itself (factories, assertions) are ordinary synchronous code.
@@ -79,6 +99,8 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Account emails go through their Celery task, run in this process (accounts.mail).
+    settings.ACCOUNT_EMAIL_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,

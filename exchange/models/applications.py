@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal import bounds
+
 from .common import Direction, cv_upload_to
 from .opportunities import Opportunity
 
@@ -50,11 +52,21 @@ class Application(models.Model):
         "accounts.Institute", on_delete=models.PROTECT, related_name="+"
     )
     direction = models.CharField(max_length=5, choices=Direction.choices)
-    proposed_start = models.DateField(null=True, blank=True)
-    proposed_end = models.DateField(null=True, blank=True)
-    skills_to_gain = models.TextField("skills you will gain", blank=True)
-    benefit_to_home_team = models.TextField("benefit to your home team", blank=True)
-    offer_to_host = models.TextField("what you offer the host", blank=True)
+    proposed_start = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_entered_date]
+    )
+    proposed_end = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_entered_date]
+    )
+    skills_to_gain = models.TextField(
+        "skills you will gain", blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
+    benefit_to_home_team = models.TextField(
+        "benefit to your home team", blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
+    offer_to_host = models.TextField(
+        "what you offer the host", blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
     line_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -67,7 +79,9 @@ class Application(models.Model):
     cv_content_type = models.CharField(max_length=100, blank=True)
     cv_size = models.PositiveIntegerField(null=True, blank=True)
     has_conflict_of_interest = models.BooleanField(null=True, blank=True)
-    conflict_of_interest_details = models.TextField(blank=True)
+    conflict_of_interest_details = models.TextField(
+        blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
     declaration_confirmed = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -91,6 +105,9 @@ class Application(models.Model):
                 | Q(proposed_end__isnull=True)
                 | Q(proposed_end__gt=F("proposed_start")),
                 name="application_end_after_start",
+            ),
+            bounds.dates_stored_within_bounds(
+                "proposed_start", "proposed_end", name="application_dates_within_bounds"
             ),
             models.CheckConstraint(
                 condition=~Q(home_institute=F("host_institute")),
@@ -131,7 +148,7 @@ class ApplicationEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=10, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Application.Status.choices)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
 
     class Meta:
         ordering = ["at", "pk"]

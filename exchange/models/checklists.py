@@ -1,14 +1,22 @@
 """Checklist templates by direction, and each secondment's checklist items and evidence."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal import bounds
+
 from .common import ClearanceLevel, Direction, evidence_upload_to
 from .secondments import Secondment
+
+OFFSET_VALIDATORS = [
+    MinValueValidator(-bounds.MAX_OFFSET_DAYS),
+    MaxValueValidator(bounds.MAX_OFFSET_DAYS),
+]
 
 
 class Party(models.TextChoices):
@@ -59,7 +67,7 @@ class ChecklistTemplateItem(models.Model):
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.CASCADE, related_name="items")
     key = models.SlugField(max_length=50, help_text="Stable identifier, e.g. visa.")
     title = models.CharField(max_length=200)
-    guidance = models.TextField(blank=True)
+    guidance = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.OTHER)
     owner_party = models.CharField(max_length=10, choices=Party.choices)
     mandatory = models.BooleanField(
@@ -67,7 +75,9 @@ class ChecklistTemplateItem(models.Model):
     )
     due_anchor = models.CharField(max_length=10, choices=DueAnchor.choices, default=DueAnchor.START)
     due_offset_days = models.IntegerField(
-        default=0, help_text="Days after the anchor date (negative for before)."
+        default=0,
+        help_text="Days after the anchor date (negative for before).",
+        validators=OFFSET_VALIDATORS,
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -77,6 +87,13 @@ class ChecklistTemplateItem(models.Model):
         ordering = ["template", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["template", "key"], name="template_item_key_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    due_offset_days__gte=-bounds.MAX_OFFSET_DAYS,
+                    due_offset_days__lte=bounds.MAX_OFFSET_DAYS,
+                ),
+                name="template_item_offset_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,7 +130,7 @@ class ChecklistItem(models.Model):
     )
     key = models.SlugField(max_length=50)
     title = models.CharField(max_length=200)
-    guidance = models.TextField(blank=True)
+    guidance = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.OTHER)
     owner_party = models.CharField(max_length=10, choices=Party.choices)
     owner = models.ForeignKey(
@@ -125,10 +142,10 @@ class ChecklistItem(models.Model):
     )
     mandatory = models.BooleanField(default=True)
     due_anchor = models.CharField(max_length=10, choices=DueAnchor.choices, default=DueAnchor.START)
-    due_offset_days = models.IntegerField(default=0)
+    due_offset_days = models.IntegerField(default=0, validators=OFFSET_VALIDATORS)
     due_date = models.DateField(db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=bounds.NOTE_MAX_LENGTH)
     order = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
@@ -148,24 +165,40 @@ class ChecklistItem(models.Model):
         "level held", max_length=20, choices=ClearanceLevel.choices, blank=True
     )
     clearance_recognition_requested_on = models.DateField(
-        "recognition requested on", null=True, blank=True
+        "recognition requested on", null=True, blank=True, validators=[bounds.validate_entered_date]
     )
     clearance_recognition_received_on = models.DateField(
-        "recognition received on", null=True, blank=True
+        "recognition received on", null=True, blank=True, validators=[bounds.validate_entered_date]
     )
-    clearance_expires_on = models.DateField("clearance expires on", null=True, blank=True)
+    clearance_expires_on = models.DateField(
+        "clearance expires on", null=True, blank=True, validators=[bounds.validate_expiry_date]
+    )
     # Visa
     visa_route = models.CharField(max_length=10, choices=VisaRoute.choices, blank=True)
     visa_stream = models.CharField(
         "visa stream", max_length=200, blank=True, help_text="Subclass 403 stream, if any."
     )
     cos_assigned_on = models.DateField(
-        "Certificate of Sponsorship assigned on", null=True, blank=True
+        "Certificate of Sponsorship assigned on",
+        null=True,
+        blank=True,
+        validators=[bounds.validate_entered_date],
     )
-    visa_applied_on = models.DateField("visa applied for on", null=True, blank=True)
-    letter_of_support_on = models.DateField("letter of support issued on", null=True, blank=True)
-    visa_granted_on = models.DateField(null=True, blank=True)
-    visa_expires_on = models.DateField("visa expires on", null=True, blank=True)
+    visa_applied_on = models.DateField(
+        "visa applied for on", null=True, blank=True, validators=[bounds.validate_entered_date]
+    )
+    letter_of_support_on = models.DateField(
+        "letter of support issued on",
+        null=True,
+        blank=True,
+        validators=[bounds.validate_entered_date],
+    )
+    visa_granted_on = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_entered_date]
+    )
+    visa_expires_on = models.DateField(
+        "visa expires on", null=True, blank=True, validators=[bounds.validate_expiry_date]
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -198,6 +231,24 @@ class ChecklistItem(models.Model):
                 | Q(visa_applied_on__isnull=True)
                 | Q(visa_applied_on__gte=F("cos_assigned_on")),
                 name="checklist_cos_before_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    due_offset_days__gte=-bounds.MAX_OFFSET_DAYS,
+                    due_offset_days__lte=bounds.MAX_OFFSET_DAYS,
+                ),
+                name="checklist_item_offset_bounded",
+            ),
+            bounds.dates_stored_within_bounds(
+                "clearance_recognition_requested_on",
+                "clearance_recognition_received_on",
+                "clearance_expires_on",
+                "cos_assigned_on",
+                "visa_applied_on",
+                "letter_of_support_on",
+                "visa_granted_on",
+                "visa_expires_on",
+                name="checklist_item_dates_within_bounds",
             ),
         ]
 

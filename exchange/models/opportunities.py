@@ -1,12 +1,19 @@
 """An opportunity: a place at the host institute that staff of a partner may apply for."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from portal import bounds
+
 from .common import ClearanceLevel
+
+# A secondment lasts at most five years; an opportunity offers at most 100 places.
+MAX_DURATION_MONTHS = 60
+MAX_PLACES = 100
 
 
 class Opportunity(models.Model):
@@ -23,13 +30,17 @@ class Opportunity(models.Model):
     )
     team = models.CharField(max_length=200)
     title = models.CharField(max_length=200)
-    description = models.TextField()
+    description = models.TextField(max_length=bounds.STATEMENT_MAX_LENGTH)
     location = models.CharField(max_length=200, help_text="City and office, e.g. Canberra.")
-    min_duration_months = models.PositiveSmallIntegerField("shortest duration (months)")
-    max_duration_months = models.PositiveSmallIntegerField("longest duration (months)")
-    earliest_start = models.DateField()
-    closing_date = models.DateField(db_index=True)
-    places = models.PositiveSmallIntegerField(default=1)
+    min_duration_months = models.PositiveSmallIntegerField(
+        "shortest duration (months)", validators=[MaxValueValidator(MAX_DURATION_MONTHS)]
+    )
+    max_duration_months = models.PositiveSmallIntegerField(
+        "longest duration (months)", validators=[MaxValueValidator(MAX_DURATION_MONTHS)]
+    )
+    earliest_start = models.DateField(validators=[bounds.validate_entered_date])
+    closing_date = models.DateField(db_index=True, validators=[bounds.validate_entered_date])
+    places = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(MAX_PLACES)])
     required_clearance = models.CharField(
         max_length=20,
         choices=ClearanceLevel.choices,
@@ -66,6 +77,13 @@ class Opportunity(models.Model):
                 name="opportunity_duration_range",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="opportunity_places_positive"),
+            models.CheckConstraint(
+                condition=Q(max_duration_months__lte=MAX_DURATION_MONTHS, places__lte=MAX_PLACES),
+                name="opportunity_duration_and_places_bounded",
+            ),
+            bounds.dates_stored_within_bounds(
+                "earliest_start", "closing_date", name="opportunity_dates_within_bounds"
+            ),
         ]
 
     def __str__(self) -> str:

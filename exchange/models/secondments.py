@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from portal import bounds
+
 from .applications import Application
 from .common import Direction
 
@@ -58,14 +60,14 @@ class Secondment(models.Model):
         related_name="secondments_supervised",
     )
     title = models.CharField(max_length=200, help_text="The role or work the secondee will do.")
-    start_date = models.DateField(db_index=True)
-    end_date = models.DateField(db_index=True)
+    start_date = models.DateField(db_index=True, validators=[bounds.validate_entered_date])
+    end_date = models.DateField(db_index=True, validators=[bounds.validate_entered_date])
     location = models.CharField(max_length=200)
     arrangement = models.CharField(
         max_length=12, choices=Arrangement.choices, default=Arrangement.SECONDMENT
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNING)
-    status_reason = models.TextField(blank=True)
+    status_reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -85,6 +87,9 @@ class Secondment(models.Model):
             models.CheckConstraint(
                 condition=~Q(home_institute=F("host_institute")),
                 name="secondment_host_is_partner",
+            ),
+            bounds.dates_stored_within_bounds(
+                "start_date", "end_date", name="secondment_dates_within_bounds"
             ),
         ]
 
@@ -115,7 +120,7 @@ class SecondmentDateChange(models.Model):
     old_end = models.DateField()
     new_start = models.DateField()
     new_end = models.DateField()
-    reason = models.TextField()
+    reason = models.TextField(max_length=bounds.REASON_MAX_LENGTH)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -126,6 +131,13 @@ class SecondmentDateChange(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(new_end__gt=F("new_start")), name="date_change_end_after_start"
+            ),
+            bounds.dates_stored_within_bounds(
+                "old_start",
+                "old_end",
+                "new_start",
+                "new_end",
+                name="secondment_date_change_within_bounds",
             ),
         ]
 
@@ -147,11 +159,15 @@ class MidpointReview(models.Model):
     progress = models.CharField(
         "progress against objectives", max_length=20, choices=RatingChoice.choices
     )
-    achievements = models.TextField("what has gone well")
-    concerns = models.TextField("concerns or issues", blank=True)
-    support_needed = models.TextField("support needed for the second half", blank=True)
+    achievements = models.TextField("what has gone well", max_length=bounds.STATEMENT_MAX_LENGTH)
+    concerns = models.TextField(
+        "concerns or issues", blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
+    support_needed = models.TextField(
+        "support needed for the second half", blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
     objectives_changed = models.BooleanField("objectives have changed", default=False)
-    objectives_change_details = models.TextField(blank=True)
+    objectives_change_details = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -167,11 +183,19 @@ class ReturnReport(models.Model):
     secondment = models.OneToOneField(
         Secondment, on_delete=models.CASCADE, related_name="return_report"
     )
-    work_summary = models.TextField("summary of the work done")
-    skills_gained = models.TextField()
-    knowledge_handed_over = models.TextField("knowledge handed over to the host")
-    benefit_to_home = models.TextField("how the home team will use what was learned")
-    recommendations = models.TextField("recommendations for future exchanges", blank=True)
+    work_summary = models.TextField(
+        "summary of the work done", max_length=bounds.STATEMENT_MAX_LENGTH
+    )
+    skills_gained = models.TextField(max_length=bounds.STATEMENT_MAX_LENGTH)
+    knowledge_handed_over = models.TextField(
+        "knowledge handed over to the host", max_length=bounds.STATEMENT_MAX_LENGTH
+    )
+    benefit_to_home = models.TextField(
+        "how the home team will use what was learned", max_length=bounds.STATEMENT_MAX_LENGTH
+    )
+    recommendations = models.TextField(
+        "recommendations for future exchanges", blank=True, max_length=bounds.STATEMENT_MAX_LENGTH
+    )
     would_recommend = models.BooleanField("would recommend the exchange to a colleague")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

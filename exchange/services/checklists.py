@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.clock import today_for
 from accounts.models import User
+from portal import bounds
 from portal.uploads import EVIDENCE_TYPES, inspect_upload
 
 from .. import access
@@ -259,7 +260,12 @@ def checklist_item_update(*, item: ChecklistItem, actor: User, **fields: Any) ->
     _require_owner_side(item, actor)
     was_open = item.is_open
     allowed = checklist_item_fields(item)
-    for key, value in only_fields(fields, allowed, service="checklist_item_update").items():
+    given = only_fields(fields, allowed, service="checklist_item_update")
+    bounds.check_entered_dates(
+        expiry=("clearance_expires_on", "visa_expires_on"),
+        **{key: value for key, value in given.items() if isinstance(value, datetime.date)},
+    )
+    for key, value in given.items():
         setattr(item, key, "" if value is None and key in _TEXT_FIELDS else value)
     _validate_item(item, evidence_count=item.evidence.count(), today=today_for(actor))
     if item.status in ChecklistItem.CLOSED and was_open:

@@ -5,6 +5,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from portal import bounds
+
 from ..models import Opportunity
 
 
@@ -23,6 +25,7 @@ def validate_period(
 ) -> None:
     """End after start and, for an advertised opportunity, within its duration range and
     no earlier than its earliest start. Errors name the field they belong to."""
+    bounds.check_entered_dates(proposed_start=start, proposed_end=end)
     if start is None or end is None:
         return
     if end <= start:

@@ -9,7 +9,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.clock import today_for
 from accounts.models import User
-from portal import events
+from portal import bounds, events
 from programmes import access as programmes_access
 
 from .. import access
@@ -142,6 +142,7 @@ def secondment_end_early(
     if secondment.status != Secondment.Status.ACTIVE:
         raise ValidationError("Only an active secondment can end early.")
     reason = require_reason(reason, "for ending early")
+    bounds.check_entered_dates(end_date=end_date)
     if not secondment.start_date < end_date < secondment.end_date:
         raise ValidationError(
             {"end_date": "The early end date must be after the start and before the planned end."}
@@ -177,6 +178,7 @@ def secondment_change_dates(
     if secondment.status not in Secondment.LIVE:
         raise ValidationError("The dates of a finished or cancelled secondment cannot change.")
     reason = require_reason(reason, "for the change")
+    bounds.check_entered_dates(start_date=start_date, end_date=end_date)
     if end_date <= start_date:
         raise ValidationError({"end_date": "The end date must be after the start date."})
     if secondment.status == Secondment.Status.ACTIVE and start_date != secondment.start_date:

@@ -13,7 +13,7 @@ from accounts.clock import today_for
 from accounts.models import Institute, User
 from exchange.models import Secondment
 from notifications.services import notify
-from portal import events
+from portal import bounds, events
 from portal.uploads import stored_sha256
 from programmes.models import Milestone, Project
 
@@ -106,6 +106,8 @@ def handover_prepare(
                 )
     if acknowledge_by is None:
         errors.setdefault("acknowledge_by", []).append("Enter the date to acknowledge by.")
+    elif date_error := bounds.date_errors(acknowledge_by=acknowledge_by):
+        errors.setdefault("acknowledge_by", []).append(date_error["acknowledge_by"])
     elif acknowledge_by < today_for(sender):
         errors.setdefault("acknowledge_by", []).append(
             "The acknowledge-by date must be today or in the future."

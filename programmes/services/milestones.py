@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.clock import today_for
 from accounts.models import User
-from portal import events
+from portal import bounds, events
 
 from .. import access
 from ..gates import gate_satisfied
@@ -56,8 +56,8 @@ def _milestone_checks(
     due_date: datetime.date | None,
     dependencies: list[Milestone],
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if due_date and not (project.start_date <= due_date <= project.end_date):
+    errors: dict[str, str] = bounds.date_errors(due_date=due_date)
+    if due_date and not errors and not (project.start_date <= due_date <= project.end_date):
         errors["due_date"] = (
             "The due date must be within the project’s dates "
             f"({project.start_date:%-d %B %Y} to {project.end_date:%-d %B %Y})."
@@ -166,6 +166,7 @@ def milestone_change_due_date(
             "The due date must be within the project’s dates "
             f"({project.start_date:%-d %B %Y} to {project.end_date:%-d %B %Y})."
         )
+    errors.update(bounds.date_errors(due_date=due_date))
     if errors:
         raise ValidationError(errors)
     change = MilestoneDueDateChange.objects.create(
@@ -249,6 +250,7 @@ def milestone_set_status(
     milestone.status = status
     if status == MilestoneStatus.DONE:
         completed_on = completed_on or today_for(actor)
+        bounds.check_entered_dates(completed_on=completed_on)
         if completed_on > today_for(actor) + datetime.timedelta(days=1):
             raise ValidationError({"completed_on": "The completion date cannot be in the future."})
         milestone.completed_on = completed_on

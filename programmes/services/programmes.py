@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts import access as accounts_access
 from accounts.models import Institute, Role, User
 from accounts.services import user_grant_role, user_revoke_role
+from portal import bounds
 
 from ..models import Programme
 from .common import record_history, require_manager
@@ -31,6 +32,8 @@ def _check_programme_people(*, institutes: list[Institute], managers: list[User]
 
 
 def _programme_dates(start_date, end_date) -> dict[str, str]:
+    if errors := bounds.date_errors(start_date=start_date, end_date=end_date):
+        return errors
     if start_date and end_date and end_date <= start_date:
         return {"end_date": "The end date must be after the start date."}
     return {}

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Institute, User
+from portal import bounds
 
 from ..models import (
     OPEN_MILESTONE_STATUSES,
@@ -30,8 +31,8 @@ def _project_checks(
     partner_institutes: list[Institute],
     exclude_pk: int | None = None,
 ) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if start_date and end_date:
+    errors: dict[str, str] = bounds.date_errors(start_date=start_date, end_date=end_date)
+    if start_date and end_date and not errors:
         if end_date <= start_date:
             errors["end_date"] = "The end date must be after the start date."
         elif start_date < programme.start_date or end_date > programme.end_date:

@@ -144,3 +144,76 @@ def test_stored_files_get_generated_names_and_can_be_hashed_back(settings):
     assert name.startswith("handover/")
     assert "passwd" not in name
     assert uploads.stored_sha256(name) == hashlib.sha256(content).hexdigest()
+
+
+# --- compressed "bombs" ----------------------------------------------------------------
+
+
+def _odt_bomb(mimetype_bytes: int) -> bytes:
+    """A real .odt-shaped ZIP whose ``mimetype`` member deflates from megabytes of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype", uploads.ODT.encode() + b"\x00" * (mimetype_bytes - len(uploads.ODT))
+        )
+        archive.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+def test_a_compressed_bomb_is_refused_without_expanding_it():
+    """An .odt whose mimetype member expands ~1000 times is refused with a clear message,
+    and checking it never holds the expanded member in memory (the old check read it all)."""
+    bomb = _odt_bomb(64 * 1024 * 1024)
+    assert len(bomb) < 256 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as caught:
+            uploads.inspect_upload(SimpleUploadedFile("notes.odt", bomb), allowed=uploads.CV_TYPES)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.code == "compression"
+    assert "expands to far more than the file itself" in caught.value.messages[0]
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_member_that_passes_the_ratio_check_is_still_read_only_a_little(monkeypatch):
+    """Reading the mimetype member is bounded by itself, not only by the ratio check: with
+    that check out of the way (as for a member whose header lies about its size), only a
+    small prefix of the member is ever read."""
+    bomb = _odt_bomb(8 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "RATIO_CHECKED_FROM", 10**12)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as caught:
+            uploads.inspect_upload(SimpleUploadedFile("notes.odt", bomb), allowed=uploads.CV_TYPES)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The first 4 KiB of the member is the media type and zeros: not an ODT's mimetype.
+    assert caught.value.code == "disguised"
+    assert peak < 4 * 1024 * 1024
+
+
+def test_a_plain_zip_bomb_is_refused_too():
+    """A .zip upload whose member expands hundreds of times is refused as well."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("zeros.bin", b"\x00" * (16 * 1024 * 1024))
+    with pytest.raises(ValidationError) as caught:
+        uploads.inspect_upload(
+            SimpleUploadedFile("bundle.zip", out.getvalue()), allowed=uploads.DOCUMENT_TYPES
+        )
+    assert caught.value.code == "compression"
+
+
+def test_an_ordinary_odt_is_still_accepted():
+    """A small, real ODT (modest compression) passes the bounded check."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", uploads.ODT, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", "<office:document-content>" + "text " * 2000 + "</x>")
+    facts = uploads.inspect_upload(
+        SimpleUploadedFile("notes.odt", out.getvalue()), allowed=uploads.CV_TYPES
+    )
+    assert facts.media_type == uploads.ODT
