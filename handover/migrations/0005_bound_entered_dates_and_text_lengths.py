@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_single_sign_on'),
-        ('exchange', '0005_bound_entered_dates_and_text_lengths'),
+        ('exchange', '0007_bound_entered_dates_and_text_lengths'),
         ('handover', '0004_document_list_index'),
         ('programmes', '0004_bound_entered_dates_and_text_lengths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_single_sign_on'),
-        ('exchange', '0004_application_list_index'),
+        ('exchange', '0006_default_clearance_recognitions'),
         ('programmes', '0004_bound_entered_dates_and_text_lengths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
