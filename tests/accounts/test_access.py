@@ -26,7 +26,11 @@ def test_every_admin_list_follows_the_institute_scope(uk_institute, monkeypatch)
     monkeypatch.setattr(access, "in_admin_scope", scope)
     apps = {"accounts", "exchange", "programmes", "handover", "notifications"}
     # Shared by everyone, or for superusers only.
-    unscoped = {"accounts.SingleSignOn", "exchange.ChecklistTemplate"}
+    unscoped = {
+        "accounts.SingleSignOn",
+        "exchange.ChecklistTemplate",
+        "exchange.ClearanceRecognition",
+    }
     scoped = {
         model._meta.label: model_admin
         for model, model_admin in site._registry.items()

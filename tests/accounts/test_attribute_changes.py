@@ -112,7 +112,7 @@ def test_a_person_asks_for_a_change_from_their_details_page(client, cast):
         (
             {"field": "nationality", "requested_value": "AUS" * 20, "reason": "x"},
             "requested_value",
-            "at most",
+            "characters or fewer",
         ),
     ],
 )
