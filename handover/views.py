@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 from accounts.clock import today_for
 from accounts.decorators import mfa_enforced
 from portal.actions import posted, posted_files, run_action, run_form
-from portal.downloads import attachment_response, csv_safe, export_response, safe_filename
+from portal.downloads import csv_safe, export_response, safe_filename
 from portal.pagination import paginate
 
 from . import access, markings, selectors, services
+from .downloads import version_attachment
 from .filters import DocumentFilter
 from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
 from .models import AccessAction, HandoverStatus
@@ -25,20 +26,6 @@ def _marking_context(marking) -> dict:
         "marking": markings.banner_text(marking),
         "marking_class": markings.banner_class(marking),
     }
-
-
-def _attachment(request, version, *, prefix: str):
-    filename = safe_filename(
-        f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
-    )
-    return attachment_response(
-        version.file,
-        filename=filename,
-        content_type=version.media_type,
-        request=request,
-        about=version,
-        institute=version.document.owner_institute,
-    )
 
 
 # --- documents ------------------------------------------------------------------------
@@ -137,7 +124,7 @@ def version_download(request, pk: int, number: int):
         number=number,
     )
     services.version_download(version=version, user=request.user)
-    return _attachment(request, version, prefix=f"DOC-{version.document_id}")
+    return version_attachment(request, version, prefix=f"DOC-{version.document_id}")
 
 
 # --- handovers ------------------------------------------------------------------------
@@ -301,7 +288,7 @@ def handover_item_download(request, reference: str, item_id: str):
     if item is None or not access.can_open_document(request.user, item.version.document):
         raise Http404
     services.handover_item_download(handover=handover, item=item, user=request.user)
-    return _attachment(request, item.version, prefix=handover.reference)
+    return version_attachment(request, item.version, prefix=handover.reference)
 
 
 def _manifest_name(handover, marking_text: str, extension: str) -> str:

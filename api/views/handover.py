@@ -11,9 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from handover import access, selectors, services
+from handover.downloads import version_attachment
 from handover.forms import QueryForm, WithdrawForm
 from handover.models import AccessAction, Document, Handover, HandoverStatus
-from portal.downloads import attachment_response, safe_filename
 
 from .. import filters
 from .. import serializers as out
@@ -26,21 +26,6 @@ FILE = {
     (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
     404: OpenApiResponse(),
 }
-
-
-def attachment(request, version, *, prefix: str):
-    """The version's file, named as the pages name it (with its marking)."""
-    filename = safe_filename(
-        f"{prefix} {version.document.marking_text} v{version.number} {version.original_name}"
-    )
-    return attachment_response(
-        version.file,
-        filename=filename,
-        content_type=version.media_type,
-        request=request,
-        about=version,
-        institute=version.document.owner_institute,
-    )
 
 
 class DocumentViewSet(ReadViewSet):
@@ -83,7 +68,7 @@ class DocumentViewSet(ReadViewSet):
             number=number,
         )
         services.version_download(version=version, user=request.user)
-        return attachment(request, version, prefix=f"DOC-{version.document_id}")
+        return version_attachment(request, version, prefix=f"DOC-{version.document_id}")
 
 
 class HandoverViewSet(ReadViewSet):
@@ -180,4 +165,4 @@ class HandoverViewSet(ReadViewSet):
         if item is None or not access.can_open_document(request.user, item.version.document):
             raise Http404
         services.handover_item_download(handover=handover, item=item, user=request.user)
-        return attachment(request, item.version, prefix=handover.reference)
+        return version_attachment(request, item.version, prefix=handover.reference)
