@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
+from portal import profile_views as account_views
 from portal import views as portal_views
 from programmes.views.calendar import calendar_feed
 

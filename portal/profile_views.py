@@ -1,12 +1,16 @@
+"""A person's own account pages: their profile and requests to change the attributes
+that decide access. They live in the shared web layer because they run forms the way
+every page does (``portal.actions``), and ``accounts`` imports nothing to its right."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from portal.actions import posted, run_form
+from accounts import services
+from accounts.forms import AttributeChangeRequestForm, ProfileForm
+from accounts.models import AttributeChangeRequest
+from accounts.selectors import user_attribute_change_requests, user_role_labels
 
-from . import services
-from .forms import AttributeChangeRequestForm, ProfileForm
-from .models import AttributeChangeRequest
-from .selectors import user_attribute_change_requests, user_role_labels
+from .actions import posted, run_form
 
 
 @login_required
