@@ -7,7 +7,10 @@ recipients. Views, selectors, services, reminders and the manifest all ask here,
 everyone else gets a 404.
 """
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts import access as accounts_access
 
@@ -26,8 +29,31 @@ def _releasabilities(user) -> list[str]:
     )
 
 
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _access_open_q(prefix: str = "") -> Q:
+    """Recipients' access to a delivered handover's files is open: not revoked by the
+    sender, and its access end date (inclusive) not yet passed."""
+    return Q(**{f"{prefix}access_revoked_at__isnull": True}) & (
+        Q(**{f"{prefix}access_ends_on__isnull": True})
+        | Q(**{f"{prefix}access_ends_on__gte": _today()})
+    )
+
+
+def recipient_access_ended(handover: Handover) -> bool:
+    """The sender revoked recipients' access, or its end date has passed."""
+    if handover.access_revoked_at is not None:
+        return True
+    return handover.access_ends_on is not None and handover.access_ends_on < _today()
+
+
 def _delivered_items(user) -> QuerySet[HandoverItem]:
-    return HandoverItem.objects.filter(handover__recipients=user, handover__status__in=DELIVERED)
+    """Items the person holds through handovers sent to them whose access is still open."""
+    return HandoverItem.objects.filter(
+        _access_open_q("handover__"), handover__recipients=user, handover__status__in=DELIVERED
+    )
 
 
 def versions_visible_to(user) -> QuerySet[DocumentVersion]:
@@ -68,8 +94,21 @@ def handovers_visible_to(user) -> QuerySet[Handover]:
 
 
 def handovers_delivered_to(user) -> QuerySet[Handover]:
-    """Handovers sent to the person and not withdrawn: what they hold documents through."""
-    return Handover.objects.filter(recipients=user, status__in=DELIVERED)
+    """Handovers sent to the person, not withdrawn and with access open: what they hold
+    documents through."""
+    return Handover.objects.filter(_access_open_q(), recipients=user, status__in=DELIVERED)
+
+
+def may_download_from_handover(*, user, handover: Handover) -> bool:
+    """The one rule for a handover's files (pages and API): never once withdrawn; the
+    sending institute always; recipients while their access is open."""
+    if handover.status == HandoverStatus.WITHDRAWN:
+        return False
+    if user.institute_id and user.institute_id == handover.sending_institute_id:
+        return True
+    return is_handover_recipient(user=user, handover=handover) and not recipient_access_ended(
+        handover
+    )
 
 
 def is_handover_recipient(*, user, handover: Handover) -> bool:
@@ -90,11 +129,13 @@ def handover_actions_for(*, user, handover: Handover) -> set[str]:
             actions.add("send")
         if status not in {HandoverStatus.ACKNOWLEDGED, HandoverStatus.WITHDRAWN}:
             actions.add("withdraw")
+        if status in DELIVERED and handover.access_revoked_at is None:
+            actions.update({"set_access_end", "revoke_access"})
     if is_handover_recipient(user=user, handover=handover):
         if status in {HandoverStatus.SENT, HandoverStatus.QUERIED}:
             actions.add("respond")
         if status == HandoverStatus.SENT:
             actions.add("query")
-    if status != HandoverStatus.WITHDRAWN:
+    if may_download_from_handover(user=user, handover=handover):
         actions.add("download")
     return actions

@@ -279,3 +279,27 @@ class WithdrawForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AccessEndForm(forms.Form):
+    access_ends_on = forms.DateField(
+        label="Recipients can download until",
+        help_text="The last day recipients can download its files. After it they still see "
+        "that they received it, and its custody record.",
+        widget=DateInput(),
+        validators=[bounds.validate_entered_date],
+        error_messages={
+            "required": "Enter the last day recipients can download its files.",
+            "invalid": "Enter the date as a real date, for example 27 3 2027.",
+        },
+    )
+
+
+class RevokeAccessForm(forms.Form):
+    reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
+        label="Why are you revoking access?",
+        help_text="Recipients see this. The custody record keeps it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are revoking access."},
+    )

@@ -165,6 +165,12 @@ class Handover(models.Model):
     query_reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
+    # Recipients may download through this date (inclusive); the sender may revoke sooner.
+    access_ends_on = models.DateField(
+        null=True, blank=True, validators=[bounds.validate_entered_date]
+    )
+    access_revoked_at = models.DateTimeField(null=True, blank=True)
+    access_revoke_reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
     project = models.ForeignKey(
         "programmes.Project",
         on_delete=models.SET_NULL,
@@ -202,7 +208,14 @@ class Handover(models.Model):
                 condition=~models.Q(status="queried") | ~models.Q(query_reason=""),
                 name="handover_query_has_reason",
             ),
-            bounds.dates_stored_within_bounds("acknowledge_by", name="handover_date_within_bounds"),
+            bounds.dates_stored_within_bounds(
+                "acknowledge_by", "access_ends_on", name="handover_date_within_bounds"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(access_revoked_at__isnull=True)
+                | ~models.Q(access_revoke_reason=""),
+                name="handover_revoke_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "acknowledge_by"]),
@@ -268,6 +281,8 @@ class CustodyKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     QUERIED = "queried", "Queried"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    ACCESS_END_SET = "access_end_set", "Access end date set"
+    ACCESS_REVOKED = "access_revoked", "Access revoked by the sender"
     INTEGRITY_FAILED = "integrity_failed", "Checksum mismatch: acknowledgement refused"
 
 

@@ -30,6 +30,16 @@ urlpatterns = [
         rf"^handovers/{REFERENCE}/withdraw/$", views.handover_withdraw, name="handover_withdraw"
     ),
     re_path(
+        rf"^handovers/{REFERENCE}/access/end/$",
+        views.handover_access_end,
+        name="handover_access_end",
+    ),
+    re_path(
+        rf"^handovers/{REFERENCE}/access/revoke/$",
+        views.handover_access_revoke,
+        name="handover_access_revoke",
+    ),
+    re_path(
         rf"^handovers/{REFERENCE}/items/(?P<item_id>\d+)/download/$",
         views.handover_item_download,
         name="handover_item_download",

@@ -15,7 +15,15 @@ from portal.pagination import paginate
 from . import access, markings, selectors, services
 from .downloads import version_attachment
 from .filters import DocumentFilter
-from .forms import DocumentUploadForm, HandoverForm, QueryForm, VersionForm, WithdrawForm
+from .forms import (
+    AccessEndForm,
+    DocumentUploadForm,
+    HandoverForm,
+    QueryForm,
+    RevokeAccessForm,
+    VersionForm,
+    WithdrawForm,
+)
 from .models import AccessAction, HandoverStatus
 
 
@@ -189,6 +197,9 @@ def handover_detail(request, reference: str):
         "can_respond": "respond" in actions,
         "can_query": "query" in actions,
         "can_download": "download" in actions,
+        "can_set_access_end": "set_access_end" in actions,
+        "can_revoke_access": "revoke_access" in actions,
+        "access_ended": access.recipient_access_ended(handover),
         "overdue": handover.status == HandoverStatus.SENT
         and handover.acknowledge_by < today_for(request.user),
         "history": list(
@@ -279,10 +290,54 @@ def handover_withdraw(request, reference: str):
     )
 
 
+def _sender_form(request, reference, form_class, run, *, success, template):
+    handover = _visible_handover(request, reference)
+    if not access.is_handover_sender(user=request.user, handover=handover):
+        raise Http404
+    form = form_class(posted(request))
+    done = run_form(
+        request,
+        form,
+        lambda data: run(handover=handover, user=request.user, **data),
+        success=success.format(reference=handover.reference),
+        then=handover,
+    )
+    if done:
+        return done
+    context = {"form": form, "handover": handover}
+    return render(
+        request, template, {**context, **_marking_context(selectors.handover_marking(handover))}
+    )
+
+
+@mfa_enforced
+def handover_access_end(request, reference: str):
+    return _sender_form(
+        request,
+        reference,
+        AccessEndForm,
+        services.handover_access_end_set,
+        success="Recipients can download the files of {reference} until the date you set.",
+        template="handover/handover_access_end.html",
+    )
+
+
+@mfa_enforced
+def handover_access_revoke(request, reference: str):
+    return _sender_form(
+        request,
+        reference,
+        RevokeAccessForm,
+        services.handover_access_revoke,
+        success="Recipients can no longer download the files of {reference}.",
+        template="handover/handover_access_revoke.html",
+    )
+
+
 @mfa_enforced
 def handover_item_download(request, reference: str, item_id: str):
     handover = _visible_handover(request, reference)
-    if handover.status == HandoverStatus.WITHDRAWN:
+    if not access.may_download_from_handover(user=request.user, handover=handover):
         raise Http404
     item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
     if item is None or not access.can_open_document(request.user, item.version.document):

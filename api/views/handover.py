@@ -159,7 +159,7 @@ class HandoverViewSet(ReadViewSet):
     def download(self, request, reference=None, item_id=None):
         """Download one item's file (recorded in the handover's custody, as on the page)."""
         handover = self.record()
-        if handover.status == HandoverStatus.WITHDRAWN:
+        if not access.may_download_from_handover(user=request.user, handover=handover):
             raise Http404
         item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
         if item is None or not access.can_open_document(request.user, item.version.document):

@@ -8,6 +8,8 @@ from .documents import (
     version_download,
 )
 from .handovers import (
+    handover_access_end_set,
+    handover_access_revoke,
     handover_acknowledge,
     handover_item_download,
     handover_prepare,
@@ -20,6 +22,8 @@ __all__ = [
     "access_record",
     "document_upload",
     "document_version_add",
+    "handover_access_end_set",
+    "handover_access_revoke",
     "handover_acknowledge",
     "handover_item_download",
     "handover_prepare",

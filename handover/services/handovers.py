@@ -346,6 +346,63 @@ def handover_withdraw(*, handover: Handover, user: User, reason: str = "") -> Ha
     return handover
 
 
+def _sender_with_open_access(handover: Handover, user: User, doing: str) -> Handover:
+    handover = _locked(handover)
+    if not access.is_handover_sender(user=user, handover=handover):
+        raise PermissionDenied(f"Only the sender can {doing}.")
+    if handover.status not in access.DELIVERED:
+        raise ValidationError(
+            f"{handover.reference} is {handover.status}: its access cannot change."
+        )
+    if handover.access_revoked_at is not None:
+        raise ValidationError(f"Recipients' access to {handover.reference} is already revoked.")
+    return handover
+
+
+@transaction.atomic
+def handover_access_end_set(*, handover: Handover, user: User, access_ends_on) -> Handover:
+    """Recipients may download its files through ``access_ends_on`` (inclusive)."""
+    bounds.check_entered_dates(access_ends_on=access_ends_on)
+    handover = _sender_with_open_access(handover, user, "set when access ends")
+    handover.access_ends_on = access_ends_on
+    handover.save(update_fields=["access_ends_on"])
+    custody_append(
+        handover=handover,
+        kind=CustodyKind.ACCESS_END_SET,
+        actor=user,
+        detail={"access_ends_on": access_ends_on.isoformat()},
+    )
+    return handover
+
+
+@transaction.atomic
+def handover_access_revoke(*, handover: Handover, user: User, reason: str) -> Handover:
+    """Recipients can no longer download its files, acknowledged or not; they still see
+    that they received it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are revoking access."})
+    handover = _sender_with_open_access(handover, user, "revoke access")
+    handover.access_revoked_at = timezone.now()
+    handover.access_revoke_reason = reason
+    handover.save(update_fields=["access_revoked_at", "access_revoke_reason"])
+    custody_append(
+        handover=handover, kind=CustodyKind.ACCESS_REVOKED, actor=user, detail={"reason": reason}
+    )
+    marking = _notify_marking(handover)
+    for recipient in handover.recipients.all():
+        notify(
+            recipient=recipient,
+            kind="handover_withdrawn",
+            subject=f"Access to {handover.reference} revoked by the sender",
+            body=reason,
+            url=handover.get_absolute_url(),
+            about=handover,
+            marking=marking,
+        )
+    return handover
+
+
 @transaction.atomic
 def handover_item_download(*, handover: Handover, item: HandoverItem, user: User) -> AccessEvent:
     """Record that ``user`` downloaded an item: an access event and a custody link."""
