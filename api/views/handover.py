@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from handover import access, selectors, services
 from handover.downloads import version_attachment
 from handover.forms import QueryForm, WithdrawForm
-from handover.models import AccessAction, Document, Handover, HandoverStatus
+from handover.models import AccessAction, Document, Handover
 
 from .. import filters
 from .. import serializers as out

@@ -498,6 +498,20 @@ ROUTES: dict[str, object] = {
         posts=(REASON,),
         post_refused=("recipient",),
     ),
+    "handover:handover_access_end": Scoped(
+        "sent",
+        lambda w: {"reference": w.handover.reference},
+        right="sender",
+        posts=(Post("access_ends_on", lambda w: {"access_ends_on": "2026-12-31"}),),
+        post_refused=("recipient",),
+    ),
+    "handover:handover_access_revoke": Scoped(
+        "sent",
+        lambda w: {"reference": w.handover.reference},
+        right="sender",
+        posts=(REASON,),
+        post_refused=("recipient",),
+    ),
     "handover:handover_item_download": Scoped(
         "sent",
         lambda w: {"reference": w.handover.reference, "item_id": w.handover_item.pk},
