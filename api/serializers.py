@@ -351,6 +351,9 @@ class HandoverSerializer(ActionsMixin, serializers.ModelSerializer):
             "queried_at",
             "query_reason",
             "withdrawn_at",
+            "access_ends_on",
+            "access_revoked_at",
+            "access_revoke_reason",
             "items",
             "actions",
         ]

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from handover import access, selectors, services
 from handover.downloads import version_attachment
-from handover.forms import QueryForm, WithdrawForm
+from handover.forms import AccessEndForm, QueryForm, RevokeAccessForm, WithdrawForm
 from handover.models import AccessAction, Document, Handover
 
 from .. import filters
@@ -21,6 +21,7 @@ from ..inputs import bound_form, json_object, run_form
 from .common import ReadViewSet, find
 
 REASON = inline_serializer("HandoverReason", {"reason": serializers.CharField()})
+ACCESS_END = inline_serializer("HandoverAccessEnd", {"access_ends_on": serializers.DateField()})
 ERRORS = {400: OpenApiResponse(), 403: OpenApiResponse(), 404: OpenApiResponse()}
 FILE = {
     (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
@@ -129,6 +130,35 @@ class HandoverViewSet(ReadViewSet):
             lambda handover: run_form(
                 bound_form(WithdrawForm, request),
                 lambda data: services.handover_withdraw(
+                    handover=handover, user=request.user, **data
+                ),
+            ),
+        )
+
+    @extend_schema(request=ACCESS_END, responses={200: out.HandoverSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="access-end", filterset_class=None)
+    def set_access_end(self, request, reference=None):
+        """The last day recipients can download its files (ISO date). The sender only."""
+        return self._as_sender(
+            request,
+            lambda handover: run_form(
+                bound_form(AccessEndForm, request),
+                lambda data: services.handover_access_end_set(
+                    handover=handover, user=request.user, **data
+                ),
+            ),
+        )
+
+    @extend_schema(request=REASON, responses={200: out.HandoverSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="revoke-access", filterset_class=None)
+    def revoke_access(self, request, reference=None):
+        """Recipients can no longer download its files, even after acknowledgement
+        (reason required). The sender only."""
+        return self._as_sender(
+            request,
+            lambda handover: run_form(
+                bound_form(RevokeAccessForm, request),
+                lambda data: services.handover_access_revoke(
                     handover=handover, user=request.user, **data
                 ),
             ),

@@ -167,3 +167,35 @@ def test_a_missing_reason_is_a_clear_form_error(cast, sent, client_for):
     assert "Enter why you are revoking access." in response.content.decode()
     handover.refresh_from_db()
     assert handover.access_revoked_at is None
+
+
+def test_the_api_shows_when_access_ends_and_offers_no_download(cast, sent):
+    handover, _document = sent
+    services.handover_access_revoke(handover=handover, user=cast["uk_sender"], reason="Ended.")
+    url = reverse("api:handover-detail", kwargs={"reference": handover.reference})
+    body = api_client(cast["au_recipient"]).get(url).json()
+    assert body["access_revoked_at"] is not None
+    assert body["access_revoke_reason"] == "Ended."
+    assert "download" not in body["actions"]
+    assert "download" in api_client(cast["uk_sender"]).get(url).json()["actions"]
+
+
+def test_the_api_sets_the_end_date_and_revokes_with_clear_errors(cast, sent):
+    handover, _document = sent
+    kwargs = {"reference": handover.reference}
+    sender = api_client(cast["uk_sender"])
+    end = reverse("api:handover-set-access-end", kwargs=kwargs)
+    revoke = reverse("api:handover-revoke-access", kwargs=kwargs)
+    bad = sender.post(end, {"access_ends_on": "2040-01-01"}, format="json")
+    assert bad.status_code == 400
+    assert "access_ends_on" in str(bad.json())
+    assert sender.post(revoke, {}, format="json").status_code == 400
+    assert (
+        api_client(cast["au_recipient"]).post(revoke, {"reason": "x"}, format="json").status_code
+        == 404
+    )
+
+    ok = sender.post(end, {"access_ends_on": "2026-03-10"}, format="json")
+    assert ok.status_code == 200 and ok.json()["access_ends_on"] == "2026-03-10"
+    ok = sender.post(revoke, {"reason": "Ended."}, format="json")
+    assert ok.status_code == 200 and ok.json()["access_revoke_reason"] == "Ended."
