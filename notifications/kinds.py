@@ -134,6 +134,48 @@ KINDS: dict[str, Kind] = {
             EVENT,
         ),
         Kind(
+            "application_withdrawn",
+            "Application withdrawn",
+            "An application you were asked to endorse or decide on was withdrawn.",
+            EVENT,
+        ),
+        Kind(
+            "secondment_ready",
+            "Secondment ready",
+            "A secondment you are part of was marked ready to start.",
+            EVENT,
+        ),
+        Kind(
+            "secondment_started",
+            "Secondment started",
+            "A secondment you are part of was marked started.",
+            EVENT,
+        ),
+        Kind(
+            "secondment_dates_changed",
+            "Secondment re-dated",
+            "The dates of a secondment you are part of changed, with the reason.",
+            EVENT,
+        ),
+        Kind(
+            "secondment_cancelled",
+            "Secondment cancelled",
+            "A secondment you are part of was cancelled, with the reason.",
+            EVENT,
+        ),
+        Kind(
+            "secondment_ended_early",
+            "Secondment ended early",
+            "A secondment you are part of was ended early, with the reason.",
+            EVENT,
+        ),
+        Kind(
+            "secondment_supervisor_named",
+            "Host supervisor named",
+            "A host supervisor was named for a secondment you are part of.",
+            EVENT,
+        ),
+        Kind(
             "handover_sent",
             "Handover sent to you",
             "Documents were handed over to you and wait for your acknowledgement.",

@@ -21,6 +21,7 @@ from ..models import Application, Opportunity, Secondment
 from ..selectors import direction_between
 from .dates import validate_period
 from .fields import only_fields
+from .notices import tell_withdrawal
 from .secondments import secondment_create_from
 from .transitions import (
     locked_application,
@@ -385,6 +386,8 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             f"This application is already {application.get_status_display().lower()}."
         )
     reason = (reason or "").strip()
+    reached_host = application.status in (S.ENDORSED, S.ACCEPTED)
+    told: set[int] = set()
     if application.status == S.ACCEPTED:
         secondment = Secondment.objects.select_for_update().filter(application=application).first()
         if secondment is not None:
@@ -392,11 +395,16 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
                 raise ValidationError(
                     "The secondment has started: ask your home manager to end it early instead."
                 )
-            set_secondment_status(
+            told = set_secondment_status(
                 secondment,
                 Secondment.Status.CANCELLED,
                 reason or "The secondee withdrew their application.",
+                actor=actor,
             )
     record_event(application, actor=actor, to=S.WITHDRAWN, reason=reason)
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
+    # Those told the secondment was cancelled are not told twice.
+    tell_withdrawal(
+        application, actor=actor, reached_host=reached_host, reason=reason, exclude=told
+    )
     return application

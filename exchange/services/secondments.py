@@ -17,6 +17,7 @@ from ..models import Application, ChecklistItem, Party, Secondment, SecondmentDa
 from ..selectors import checklist_blockers, secondment_overlapping
 from .checklists import checklist_generate, due_date_for
 from .dates import validate_period
+from .notices import tell_secondment
 from .transitions import locked_secondment, require_reason, set_secondment_status
 
 
@@ -87,7 +88,7 @@ def secondment_mark_ready(*, secondment: Secondment, actor: User) -> Secondment:
             + "; ".join(blockers)
             + "."
         )
-    set_secondment_status(secondment, Secondment.Status.READY)
+    set_secondment_status(secondment, Secondment.Status.READY, actor=actor)
     return secondment
 
 
@@ -101,7 +102,7 @@ def secondment_start(*, secondment: Secondment, actor: User) -> Secondment:
         raise ValidationError(
             f"The secondment cannot start before {secondment.start_date:%-d %B %Y}."
         )
-    set_secondment_status(secondment, Secondment.Status.ACTIVE)
+    set_secondment_status(secondment, Secondment.Status.ACTIVE, actor=actor)
     return secondment
 
 
@@ -129,7 +130,7 @@ def secondment_cancel(*, secondment: Secondment, actor: User, reason: str) -> Se
             "Only a secondment that has not started can be cancelled; end an active one early."
         )
     reason = require_reason(reason, "for cancelling")
-    set_secondment_status(secondment, Secondment.Status.CANCELLED, reason)
+    set_secondment_status(secondment, Secondment.Status.CANCELLED, reason, actor=actor)
     return secondment
 
 
@@ -159,7 +160,7 @@ def secondment_end_early(
     )
     secondment.end_date = end_date
     secondment.save(update_fields=["end_date"])
-    set_secondment_status(secondment, Secondment.Status.ENDED_EARLY, reason)
+    set_secondment_status(secondment, Secondment.Status.ENDED_EARLY, reason, actor=actor)
     return secondment
 
 
@@ -209,6 +210,14 @@ def secondment_change_dates(
         item.due_date = due_date_for(item.due_anchor, item.due_offset_days, start_date, end_date)
     bulk_update_with_history(open_items, ChecklistItem, ["due_date"], default_user=actor)
     events.emit(events.EventType.SECONDMENT_CHANGED, secondment, change="dates_changed")
+    tell_secondment(
+        secondment,
+        actor=actor,
+        kind="secondment_dates_changed",
+        subject=f"The secondment {secondment.reference} now runs from "
+        f"{start_date:%-d %B %Y} to {end_date:%-d %B %Y}",
+        body=reason,
+    )
     return change
 
 
@@ -230,4 +239,11 @@ def secondment_set_host_supervisor(
     ):
         item.owner = host_supervisor
         item.save(update_fields=["owner", "updated_at"])
+    tell_secondment(
+        secondment,
+        actor=actor,
+        kind="secondment_supervisor_named",
+        subject=f"{host_supervisor} is the host supervisor of the secondment "
+        f"{secondment.reference}",
+    )
     return secondment

@@ -7,6 +7,7 @@ from accounts.models import User
 from portal import events
 
 from ..models import Application, ApplicationEvent, Secondment
+from .notices import tell_status
 
 
 def record_event(
@@ -44,12 +45,19 @@ def locked_secondment(secondment: Secondment) -> Secondment:
     )
 
 
-def set_secondment_status(secondment: Secondment, status: str, reason: str = "") -> None:
+def set_secondment_status(
+    secondment: Secondment, status: str, reason: str = "", *, actor: User | None = None
+) -> set[int]:
+    """Move ``secondment`` to ``status``. A change made by a person (``actor``) is told
+    to everyone else it concerns (``notices.STATUS_NOTICES``); the ids of those told."""
     secondment.status = status
     secondment.status_reason = reason
     secondment.status_changed_at = timezone.now()
     secondment.save(update_fields=["status", "status_reason", "status_changed_at"])
     events.emit(events.EventType.SECONDMENT_CHANGED, secondment, change=status)
+    if actor is None:
+        return set()
+    return tell_status(secondment, actor=actor, reason=reason)
 
 
 def require_reason(reason: str, what: str) -> str:
