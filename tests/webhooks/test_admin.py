@@ -62,7 +62,7 @@ def test_an_admin_registers_an_endpoint_and_sees_its_secret(world, uk_admin, set
     "overrides, field, message",
     [
         ({"url": "http://hr.example.org/x"}, "url", "Enter a full https:// URL"),
-        ({"url": "https://" + "a" * 500 + ".org/"}, "url", "at most 500 characters"),
+        ({"url": "https://" + "a" * 500 + ".org/"}, "url", "500 characters or fewer"),
         ({"url": "https://user:pw@hr.example.org/"}, "url", "user name or password"),
         ({"event_types": []}, "event_types", "This field is required"),
         ({"event_types": ["secret.leaked"]}, "event_types", "Select a valid choice"),
