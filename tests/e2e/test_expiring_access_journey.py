@@ -3,7 +3,6 @@ reason; the recipient still sees the handover but can no longer download. axe ch
 every page on the way, the error states included."""
 
 import pytest
-from django.test import Client
 
 from handover.models import Handover
 from tests.factories import InstituteFactory, UserFactory
@@ -12,23 +11,16 @@ from tests.handover.factories import make_document, make_handover
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in_as(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-
-
-def test_sender_ends_then_revokes_recipients_access(page, live_server, assert_accessible):
+def test_sender_ends_then_revokes_recipients_access(
+    page, live_server, browser_login, assert_accessible
+):
     uk = InstituteFactory(uk=True)
     au = InstituteFactory(au=True)
     sender = UserFactory(institute=uk, full_name="Priya Shah", email="priya@aisi.example.gov.uk")
     recipient = UserFactory(institute=au, full_name="Liam Nguyen", email="liam@aisi.example.gov.au")
     handover = make_handover(sender, [recipient], [make_document(sender)])
 
-    sign_in_as(page, live_server, sender)
+    browser_login(page, sender)
     page.goto(f"{live_server.url}{handover.get_absolute_url()}")
     page.get_by_role("link", name="Set when access ends").click()
     assert page.locator("h1").inner_text() == "When should recipients' access end?"
@@ -58,7 +50,8 @@ def test_sender_ends_then_revokes_recipients_access(page, live_server, assert_ac
     assert handover.access_revoked_at is not None
 
     # The recipient still sees the handover, with no way to its files.
-    sign_in_as(page, live_server, recipient)
+    page.context.clear_cookies()
+    browser_login(page, recipient)
     page.goto(f"{live_server.url}{handover.get_absolute_url()}")
     assert "Revoked by the sender" in page.content()
     assert page.locator('a[href*="/items/"][download]').count() == 0
