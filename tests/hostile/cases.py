@@ -491,4 +491,18 @@ CASES = [
         valid=lambda w: {"reason": "Sent in error."},
         views=(H,),
     ),
+    Case(
+        handover_forms.AccessEndForm,
+        "uk_staff",
+        lambda w: reverse("handover:handover_access_end", args=[w.handover.reference]),
+        valid=lambda w: {"access_ends_on": _day(30)},
+        views=(H,),
+    ),
+    Case(
+        handover_forms.RevokeAccessForm,
+        "uk_staff",
+        lambda w: reverse("handover:handover_access_revoke", args=[w.handover.reference]),
+        valid=lambda w: {"reason": "Sent to the wrong team."},
+        views=(H,),
+    ),
 ]
