@@ -65,7 +65,13 @@ def _number(value) -> str:
     return "–" if value is None else f"{value:g}"
 
 
+def _person_month_label(row: dict, *, several: bool) -> str:
+    label = f"{row['year']} · {row['direction']}"
+    return f"{row['programme']}: {label}" if several else label
+
+
 def _charts(applications, secondments, person_months, late_by_side) -> dict:
+    several = len({row["programme"] for row in person_months}) > 1
     return {
         "applications": bar_chart(
             id="chart-applications",
@@ -95,7 +101,7 @@ def _charts(applications, secondments, person_months, late_by_side) -> dict:
             or "No person-months.",
             bars=[
                 Bar(
-                    f"{row['year']} · {row['direction']}",
+                    _person_month_label(row, several=several),
                     row["total"],
                     text=f"{_number(row['total'])} of {row['target']}"
                     + (" ✓" if row["meets_target"] else " (below)"),
