@@ -111,6 +111,8 @@ def test_managers_and_admins_see_reports_and_the_navigation_link(data, client):
         client.force_login(person)
         page = client.get(reverse("home")).content.decode()
         assert f'href="{reverse("exchange:reports")}"' in page
+        assert client.get(reverse("exchange:reports")).status_code == 200
+        assert client.get(reverse("exchange:report_applications_csv")).status_code == 200
     client.force_login(data.uk_staff)
     assert (
         f'href="{reverse("exchange:reports")}"' not in client.get(reverse("home")).content.decode()
@@ -388,3 +390,15 @@ def test_the_page_and_downloads_cost_the_same_few_queries_however_much_data(
     for name in EXPORTS:
         with django_assert_max_num_queries(EXPORT_QUERY_LIMIT):
             b"".join(client.get(reverse(name)).streaming_content)
+
+
+def test_the_outside_institutes_admin_sees_only_its_own_exchange_on_the_page(data, client):
+    outside_admin = UserFactory(institute=data.other, roles=[Role.INSTITUTE_ADMIN])
+    enable_totp(outside_admin)
+    client.force_login(outside_admin)
+    page = client.get(reverse("exchange:reports")).content.decode()
+    assert "NZ-AI" in page  # its own secondment, sent to Australia
+    assert "UK-AISI" not in page and "Evaluations" not in page
+    assert "No applications have been submitted to or from your institute yet." in page
+    rows = _csv(client.get(reverse("exchange:report_secondments_csv")))
+    assert [row[2:4] for row in rows[1:]] == [["NZ-AI", "AU-AISI"]]
