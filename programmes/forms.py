@@ -202,6 +202,12 @@ class MilestoneForm(forms.Form):
             "invalid_choice": "Choose a member of the project.",
         },
     )
+    start_date = _date_field(
+        "Start date",
+        required=False,
+        help_text="Optional. When work starts: the start of its bar on the timeline. "
+        "On or before the due date.",
+    )
     due_date = _date_field("Due date")
     deliverables = forms.CharField(
         max_length=bounds.STATEMENT_MAX_LENGTH,
@@ -243,6 +249,7 @@ class MilestoneForm(forms.Form):
             "title": milestone.title,
             "description": milestone.description,
             "owner": milestone.owner_id,
+            "start_date": milestone.start_date,
             "deliverables": milestone.deliverables,
             "dependencies": list(milestone.dependencies.all()),
             "requires_partner_handover": milestone.requires_partner_handover,
@@ -409,3 +416,48 @@ class MilestoneFilter(django_filters.FilterSet):
         if not (self.form.is_bound and self.form.cleaned_data.get("sort")):
             qs = qs.order_by(*SORTS["due"])
         return qs
+
+
+class TimelineFilter(django_filters.FilterSet):
+    """The timeline's filters: project (on a programme's timeline), the owner's institute
+    and status. The project dropdown lists the projects the person sees while they fit
+    (``selectors.PROJECT_CHOICES_LIMIT``), a box for the code past that."""
+
+    project = django_filters.CharFilter(
+        field_name="project__code",
+        lookup_expr="iexact",
+        label="Project",
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        help_text="The project’s code, for example JRP-EVAL-01.",
+    )
+    institute = django_filters.CharFilter(
+        field_name="owner__institute__code",
+        label="Owner’s institute",
+        max_length=20,
+        widget=forms.Select,
+    )
+    status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, empty_label="Any")
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def __init__(self, *args, choices: dict, with_project: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_project:
+            self.filters.pop("project")
+        form = self.form
+        if with_project and choices["projects"] is not None:
+            form.fields["project"].widget = forms.Select(
+                choices=[("", "Any project"), *choices["projects"]]
+            )
+            form.fields["project"].help_text = ""
+        institute = form.fields["institute"]
+        institute.widget.choices = [("", "Any"), *choices["institutes"]]
+        institute.widget.attrs.pop("maxlength", None)  # the field still bounds the length
+
+    @property
+    def qs(self):
+        # The selector's order (project, due date) holds whatever the filters.
+        return super().qs.order_by("project__code", "due_date", "pk")

@@ -203,6 +203,12 @@ class Milestone(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_milestones"
     )
+    start_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[bounds.validate_entered_date],
+        help_text="When work on it starts (optional): the start of its bar on the timeline.",
+    )
     due_date = models.DateField(validators=[bounds.validate_entered_date])
     baseline_due_date = models.DateField(
         validators=[bounds.validate_entered_date],
@@ -251,10 +257,16 @@ class Milestone(models.Model):
                 condition=~Q(status="done") | Q(completed_on__isnull=False),
                 name="milestone_done_has_completion_date",
             ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(start_date__lte=F("due_date")),
+                name="milestone_start_not_after_due",
+                violation_error_message="A milestone cannot start after its due date.",
+            ),
             bounds.dates_stored_within_bounds(
                 "due_date",
                 "baseline_due_date",
                 "completed_on",
+                "start_date",
                 name="milestone_dates_within_bounds",
             ),
         ]

@@ -446,3 +446,11 @@ def my_work_sections(user) -> list[dict]:
             "empty": "You own no open milestones.",
         }
     ]
+
+
+# The timeline's reads live in ``timeline_selectors``; callers find them here too.
+from .timeline_selectors import (  # noqa: E402, F401
+    TIMELINE_PAGE_SIZE,
+    timeline_dependencies,
+    timeline_milestones,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, milestones, programmes, projects
+from .views import calendar, milestones, programmes, projects, timeline
 
 app_name = "programmes"
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("new/", programmes.programme_create, name="programme_create"),
     path("<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path("<int:pk>/timeline/", timeline.programme_timeline, name="programme_timeline"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<str:code>/", projects.project_detail, name="project_detail"),
     path("projects/<str:code>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<str:code>/timeline/", timeline.project_timeline, name="project_timeline"),
     path("projects/<str:code>/members/", projects.project_members, name="project_members"),
     path(
         "projects/<str:code>/members/<int:membership_id>/remove/",

@@ -355,6 +355,9 @@ ROUTES: dict[str, object] = {
     "programmes:programme_detail": Scoped(
         "programme", lambda w: {"pk": w.programme.pk}, right="researcher"
     ),
+    "programmes:programme_timeline": Scoped(
+        "programme", lambda w: {"pk": w.programme.pk}, right="researcher"
+    ),
     "programmes:programme_edit": Scoped(
         "programme",
         lambda w: {"pk": w.programme.pk},
@@ -364,6 +367,9 @@ ROUTES: dict[str, object] = {
     ),
     "programmes:project_create": MANAGER,
     "programmes:project_detail": Scoped(
+        "project", lambda w: {"code": w.project.code}, right="researcher"
+    ),
+    "programmes:project_timeline": Scoped(
         "project", lambda w: {"code": w.project.code}, right="researcher"
     ),
     "programmes:project_edit": Scoped(
