@@ -6,6 +6,8 @@ from portal import bounds
 from portal.forms import DateInput
 
 from .models import (
+    DELIVERABLE_TITLE_MAX_LENGTH,
+    DeliverableStatus,
     MembershipRole,
     Milestone,
     MilestoneStatus,
@@ -209,12 +211,6 @@ class MilestoneForm(forms.Form):
         "On or before the due date.",
     )
     due_date = _date_field("Due date")
-    deliverables = forms.CharField(
-        max_length=bounds.STATEMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="What this milestone delivers, one item a line.",
-    )
     dependencies = forms.ModelMultipleChoiceField(
         queryset=Milestone.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -250,7 +246,6 @@ class MilestoneForm(forms.Form):
             "description": milestone.description,
             "owner": milestone.owner_id,
             "start_date": milestone.start_date,
-            "deliverables": milestone.deliverables,
             "dependencies": list(milestone.dependencies.all()),
             "requires_partner_handover": milestone.requires_partner_handover,
         }
@@ -259,6 +254,52 @@ class MilestoneForm(forms.Form):
         data = dict(self.cleaned_data)
         data["dependencies"] = list(data["dependencies"])
         return data
+
+
+class DeliverableForm(forms.Form):
+    title = forms.CharField(
+        max_length=DELIVERABLE_TITLE_MAX_LENGTH,
+        error_messages={
+            "required": "Enter a title.",
+            "max_length": "Enter a title of at most %(limit_value)d characters.",
+        },
+    )
+    description = forms.CharField(
+        max_length=bounds.STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        help_text="A member of the project.",
+        error_messages={
+            "required": "Choose who owns this deliverable.",
+            "invalid_choice": "Choose a member of the project.",
+        },
+    )
+    due_date = _date_field("Due date")
+    status = forms.ChoiceField(
+        choices=DeliverableStatus.choices,
+        widget=forms.RadioSelect,
+        initial=DeliverableStatus.PLANNED,
+        error_messages={"required": "Choose a status.", "invalid_choice": "Choose a status."},
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            project_memberships__project_id=milestone.project_id
+        ).order_by("full_name", "email")
+
+    @classmethod
+    def initial_for(cls, deliverable) -> dict:
+        return {
+            "title": deliverable.title,
+            "description": deliverable.description,
+            "owner": deliverable.owner_id,
+            "due_date": deliverable.due_date,
+            "status": deliverable.status,
+        }
 
 
 class MilestoneStatusForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, milestones, programmes, projects, timeline
+from .views import calendar, deliverables, milestones, programmes, projects, timeline
 
 app_name = "programmes"
 
@@ -41,5 +41,14 @@ urlpatterns = [
     path("milestones/<int:pk>/edit/", milestones.milestone_edit, name="milestone_edit"),
     path("milestones/<int:pk>/status/", milestones.milestone_status, name="milestone_status"),
     path("milestones/<int:pk>/due-date/", milestones.milestone_due_date, name="milestone_due_date"),
+    path(
+        "milestones/<int:pk>/deliverables/new/",
+        deliverables.deliverable_create,
+        name="deliverable_create",
+    ),
+    path("deliverables/<int:pk>/edit/", deliverables.deliverable_edit, name="deliverable_edit"),
+    path(
+        "deliverables/<int:pk>/remove/", deliverables.deliverable_remove, name="deliverable_remove"
+    ),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
 ]

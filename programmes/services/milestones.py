@@ -98,7 +98,6 @@ def milestone_create(
     description: str,
     owner: User,
     due_date: datetime.date,
-    deliverables: str = "",
     dependencies: list[Milestone] | None = None,
     requires_partner_handover: bool = False,
     start_date: datetime.date | None = None,
@@ -124,7 +123,6 @@ def milestone_create(
         start_date=start_date,
         due_date=due_date,
         baseline_due_date=due_date,
-        deliverables=deliverables,
         requires_partner_handover=requires_partner_handover,
     )
     record_history(milestone, actor=actor, reason="Milestone added")
@@ -142,7 +140,6 @@ def milestone_update(
     title: str,
     description: str,
     owner: User,
-    deliverables: str,
     dependencies: list[Milestone],
     requires_partner_handover: bool,
     start_date: datetime.date | None | object = KEEP,
@@ -168,7 +165,6 @@ def milestone_update(
     milestone.description = description
     milestone.owner = owner
     milestone.start_date = start_date
-    milestone.deliverables = deliverables
     milestone.requires_partner_handover = requires_partner_handover
     record_history(milestone, actor=actor, reason="Milestone details updated")
     milestone.save()

@@ -444,6 +444,40 @@ ROUTES: dict[str, object] = {
         posts=(Post("re-date", lambda w: {"due_date": "2026-12-15", "reason": "Slipped."}),),
         post_refused=("researcher",),
     ),
+    # The milestone's owner (the researcher) and its programme's managers manage its
+    # deliverables; the partner sees them on the milestone page but gets 404 here.
+    "programmes:deliverable_create": Scoped(
+        "milestone",
+        lambda w: {"pk": w.milestone.pk},
+        right="researcher",
+        posts=(
+            Post(
+                "add",
+                lambda w: {
+                    "title": "Added by the sweep",
+                    "owner": str(w.researcher.pk),
+                    "due_date": "2026-12-01",
+                    "status": "planned",
+                },
+            ),
+        ),
+        post_refused=("partner",),
+    ),
+    "programmes:deliverable_edit": Scoped(
+        "deliverable",
+        lambda w: {"pk": w.deliverable.pk},
+        right="researcher",
+        posts=(Post("edit", harvest=True),),
+        post_refused=("partner",),
+    ),
+    "programmes:deliverable_remove": Scoped(
+        "deliverable",
+        lambda w: {"pk": w.deliverable.pk},
+        right="researcher",
+        get=False,
+        posts=(Post("remove"),),
+        post_refused=("partner",),
+    ),
     "programmes:calendar_settings": SIGNED_IN,
     # --- documents and handovers ------------------------------------------------------
     # Documents are their owner institute's: a same-institute stranger is one whom the
@@ -849,6 +883,7 @@ ADMIN_MODELS: dict[str, object] = {
     "programmes.milestone": SCOPED,
     "programmes.projectmembership": SCOPED,
     "programmes.milestoneduedatechange": SCOPED,
+    "programmes.deliverable": SCOPED,
     "programmes.calendarfeed": SCOPED,
     "handover.document": SCOPED,
     "handover.documentversion": SCOPED,
