@@ -253,8 +253,7 @@ def test_lines_become_items_without_loss():
     long_line = "A very long deliverable " + "word " * 60
     text = (
         "- Report PDF\n\n  * Dataset card  \n• Model weights\n1. Slides\n(2) Code\n"
-        "Dr. Lee's notes\n-\n"
-        + long_line
+        "Dr. Lee's notes\n-\n" + long_line
     )
     items = MIGRATION.lines_to_items(text)
     titles = [title for title, _ in items]
