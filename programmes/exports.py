@@ -11,13 +11,15 @@ import datetime
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from portal import spreadsheets
 from portal.downloads import csv_safe
 from portal.spreadsheets import date_cell, number_cell, text_cell, xml_text
 
-from .models import MilestoneStatus, Rag
+from .models import OPEN_DELIVERABLE_STATUSES, Deliverable, DeliverableStatus, MilestoneStatus, Rag
 
 HEADERS = [
     "Project",
@@ -31,6 +33,9 @@ HEADERS = [
     "Baseline due date",
     "Slippage (days)",
     "Completed on",
+    "Deliverables",
+    "Deliverables delivered",
+    "Deliverables overdue",
 ]
 
 ROW_COLUMNS = (
@@ -45,17 +50,42 @@ ROW_COLUMNS = (
     "due_date",
     "baseline_due_date",
     "completed_on",
+    "deliverable_count",
+    "deliverable_done_count",
+    "deliverable_overdue_count",
 )
 STATUS_LABELS = dict(MilestoneStatus.choices)
 RAG_LABELS = {rag.value: rag.value.capitalize() for rag in Rag}
 CHUNK_ROWS = spreadsheets.CHUNK_ROWS
 
 
-def milestone_values(queryset) -> Iterator[tuple]:
+def milestone_values(queryset, *, today: datetime.date) -> Iterator[tuple]:
     """The exported columns of each milestone (``ROW_COLUMNS``), straight from the
     database; the queryset must come from ``milestone_list_for_page`` (it carries the
-    ``rag`` annotation and the list's order)."""
-    return queryset.values_list(*ROW_COLUMNS).iterator(chunk_size=2000)
+    ``rag`` annotation and the list's order). Deliverables are counted by subqueries:
+    in all, delivered, and overdue (open and due before ``today``)."""
+    of_milestone = Deliverable.objects.filter(milestone_id=OuterRef("pk")).order_by()
+
+    def count(rows):
+        return Coalesce(
+            Subquery(
+                rows.annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return (
+        queryset.annotate(
+            deliverable_count=count(of_milestone),
+            deliverable_done_count=count(of_milestone.filter(status=DeliverableStatus.DELIVERED)),
+            deliverable_overdue_count=count(
+                of_milestone.filter(status__in=OPEN_DELIVERABLE_STATUSES, due_date__lt=today)
+            ),
+        )
+        .values_list(*ROW_COLUMNS)
+        .iterator(chunk_size=2000)
+    )
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -70,7 +100,8 @@ def csv_stream(values: Iterable[tuple]) -> Iterator[str]:
     yield spreadsheets.CSV_START
     writer.writerow(HEADERS)
     for count, row in enumerate(values, start=1):
-        code, project_title, title, name, email, institute, status, rag, due, base, done = row
+        code, project_title, title, name, email, institute, status, rag, due, base, done = row[:11]
+        delivered_total, delivered, overdue = row[11:]
         writer.writerow(
             (
                 safe(code),
@@ -84,6 +115,9 @@ def csv_stream(values: Iterable[tuple]) -> Iterator[str]:
                 base.isoformat(),
                 (due - base).days,
                 done.isoformat() if done else "",
+                delivered_total,
+                delivered,
+                overdue,
             )
         )
         if count % CHUNK_ROWS == 0:
@@ -98,7 +132,8 @@ def csv_stream(values: Iterable[tuple]) -> Iterator[str]:
 
 def _milestone_cells(values: Iterable[tuple]) -> Iterator[str]:
     text = spreadsheets.memo(xml_text)
-    for code, ptitle, title, name, email, inst, status, rag, due, base, done in values:
+    for row in values:
+        code, ptitle, title, name, email, inst, status, rag, due, base, done = row[:11]
         yield (
             text_cell(text(code))
             + text_cell(text(ptitle))
@@ -111,6 +146,7 @@ def _milestone_cells(values: Iterable[tuple]) -> Iterator[str]:
             + date_cell(base)
             + number_cell((due - base).days)
             + date_cell(done)
+            + "".join(number_cell(count) for count in row[11:])
         )
 
 
