@@ -185,6 +185,14 @@ class AcceptForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    override_reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
+        label="Reason for going over the quota",
+        required=False,
+        help_text="Needed only when accepting takes an agreed exchange quota over. It is "
+        "kept in the application's history and the audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, application: Application, manager, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,6 +218,7 @@ class AcceptForm(forms.Form):
             "host_supervisor": data.get("host_supervisor"),
             "title": data.get("title") or "",
             "arrangement": data["arrangement"],
+            "override_reason": data.get("override_reason") or "",
         }
 
 

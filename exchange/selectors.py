@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from collections import defaultdict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -13,7 +12,7 @@ from accounts.clock import local_now, today_for
 from accounts.models import Institute, User
 from programmes import access as programmes_access
 
-from . import access
+from . import access, quotas
 from .models import (
     Application,
     ApplicationEvent,
@@ -189,58 +188,22 @@ def secondment_overlapping(
 # --- reciprocity -----------------------------------------------------------------------
 
 
-def _months_by_year(start: datetime.date, end: datetime.date) -> dict[int, float]:
-    """Person-months per calendar year for a stay from ``start`` to ``end``."""
-    result: dict[int, float] = {}
-    year = start.year
-    while year <= end.year:
-        lo = max(start, datetime.date(year, 1, 1))
-        hi = min(end, datetime.date(year + 1, 1, 1))
-        if hi > lo:
-            result[year] = (hi - lo).days * 12 / 365.25
-        year += 1
-    return result
-
-
-COMPLETED_STATES = (Secondment.Status.COMPLETED, Secondment.Status.ENDED_EARLY)
-PLANNED_STATES = Secondment.LIVE
-
-
 def reciprocity_for(user: User) -> list[dict]:
-    """Per managed programme: person-months each direction by year, planned vs completed."""
+    """Per managed programme: person-months each direction by year, used and planned,
+    against the programme's target and the exchange quotas agreed (``quotas``)."""
     programmes = list(programmes_access.programmes_managed_by(user).order_by("name"))
-    rows = Secondment.objects.filter(
-        programme__in=programmes, status__in=PLANNED_STATES + COMPLETED_STATES
-    ).values_list("programme_id", "direction", "status", "start_date", "end_date")
-    totals: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
-    for programme_id, direction, status, start, end in rows:
-        bucket = "completed" if status in COMPLETED_STATES else "planned"
-        for year, months in _months_by_year(start, end).items():
-            totals[programme_id][year][(direction, bucket)] += months
-    report = []
-    for programme in programmes:
-        years = []
-        for year in sorted(totals[programme.pk]):
-            cells = totals[programme.pk][year]
-            per_direction = []
-            for direction, label in Direction.choices:
-                planned = round(cells[(direction, "planned")], 1)
-                completed = round(cells[(direction, "completed")], 1)
-                total = planned + completed
-                target = programme.reciprocity_target_months
-                per_direction.append(
-                    {
-                        "direction": label,
-                        "planned": planned,
-                        "completed": completed,
-                        "total": round(total, 1),
-                        "target": target,
-                        "meets_target": target == 0 or total >= target,
-                    }
-                )
-            years.append({"year": year, "directions": per_direction})
-        report.append({"programme": programme, "years": years})
-    return report
+    rows = quotas.reciprocity_rows(programmes)
+    return [{"programme": programme, "years": rows[programme.pk]} for programme in programmes]
+
+
+def quota_excesses_for(*, application: Application, programme=None) -> list:
+    """What the accept page warns of: the quotas accepting would take over now."""
+    return quotas.quota_excesses(
+        programme=programme or application.programme,
+        direction=application.direction,
+        start=application.proposed_start,
+        end=application.proposed_end,
+    )
 
 
 # --- my work ---------------------------------------------------------------------------

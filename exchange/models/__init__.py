@@ -19,6 +19,7 @@ from .checklists import (
 from .clearances import ClearanceRecognition, scheme_of
 from .common import ClearanceLevel, Direction, cv_upload_to, evidence_upload_to
 from .opportunities import Opportunity
+from .quotas import ExchangeQuota, QuotaUnit
 from .secondments import (
     MidpointReview,
     RatingChoice,
@@ -38,10 +39,12 @@ __all__ = [
     "ClearanceRecognition",
     "Direction",
     "DueAnchor",
+    "ExchangeQuota",
     "ItemKind",
     "MidpointReview",
     "Opportunity",
     "Party",
+    "QuotaUnit",
     "RatingChoice",
     "ReturnReport",
     "Secondment",
