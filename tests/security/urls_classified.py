@@ -828,6 +828,7 @@ ADMIN_MODELS: dict[str, object] = {
     "exchange.application": SCOPED,
     "exchange.secondment": SCOPED,
     "exchange.checklistitem": SCOPED,
+    "exchange.exchangequota": SCOPED,
     "exchange.checklisttemplate": Out(
         "shared: one checklist template per direction, which both institutes' admins keep"
     ),

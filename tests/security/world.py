@@ -9,6 +9,7 @@ never with the Australian one, so the Australian admin has no claim on them.
 """
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
     ClearanceRecognition,
+    ExchangeQuota,
     MidpointReview,
     Opportunity,
     ReturnReport,
@@ -235,9 +237,13 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         time_zone="Europe/London",
         sent_at=timezone.now(),
     )
+    quota = ExchangeQuota.objects.create(
+        programme=programme, year=2027, direction="UK_AU", agreed=Decimal("6")
+    )
     w.admin_records = {
         "accounts.user": uk_person,
         "exchange.opportunity": opportunity,
+        "exchange.exchangequota": quota,
         "exchange.application": application,
         "exchange.secondment": secondment,
         "exchange.checklistitem": item,
