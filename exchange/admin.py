@@ -23,6 +23,7 @@ from .models import (
     MidpointReview,
     Opportunity,
     ReturnReport,
+    SavedSearch,
     Secondment,
     SecondmentDateChange,
 )
@@ -382,3 +383,30 @@ class ExchangeQuotaAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
                 institutes=request.user.institute_id
             ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    """People's saved searches of opportunities, for support: read, or delete one a
+    person asks to be rid of. Only the person saves and changes their own (on the site)."""
+
+    institute_lookups = ("owner__institute",)
+    list_select_related = ["owner"]
+    list_display = ["name", "owner", "created_at"]
+    search_fields = ["name", "owner__email", "owner__full_name"]
+    readonly_fields = [
+        "owner",
+        "name",
+        "team",
+        "location",
+        "duration",
+        "clearance",
+        "closing_after",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

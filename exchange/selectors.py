@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -14,12 +14,14 @@ from programmes import access as programmes_access
 
 from . import access, quotas
 from .models import (
+    NO_CLEARANCE,
     Application,
     ApplicationEvent,
     ChecklistItem,
     Direction,
     ItemKind,
     Opportunity,
+    SavedSearch,
     Secondment,
 )
 
@@ -52,6 +54,42 @@ def opportunity_list_for_manager(user: User) -> QuerySet[Opportunity]:
             )
         )
         .order_by("status", "closing_date", "pk")
+    )
+
+
+# --- saved searches --------------------------------------------------------------------
+
+
+def saved_search_list_for(user: User) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(owner_id=user.pk).order_by("name", "pk")
+
+
+def saved_searches_matching(opportunity: Opportunity) -> QuerySet[SavedSearch]:
+    """The saved searches whose filters ``opportunity`` passes (the opportunity list's
+    own filters, ``filters.OpportunityFilter``), of active people at the programme's other
+    institutes: one query, whatever the number of searches. Whether each owner may see
+    the opportunity is then asked of ``access.opportunities_open_to``."""
+    o = opportunity
+    team = Value(o.team, output_field=CharField())
+    location = Value(o.location, output_field=CharField())
+    clearance = o.required_clearance or NO_CLEARANCE
+    return (
+        SavedSearch.objects.annotate(_team=team, _location=location)
+        .filter(Q(team="") | Q(_team__icontains=F("team")))
+        .filter(Q(location="") | Q(_location__icontains=F("location")))
+        .filter(
+            Q(duration__isnull=True)
+            | Q(duration__gte=o.min_duration_months, duration__lte=o.max_duration_months)
+        )
+        .filter(Q(clearance="") | Q(clearance=clearance))
+        .filter(Q(closing_after__isnull=True) | Q(closing_after__lte=o.closing_date))
+        .filter(
+            owner__is_active=True,
+            owner__institute__in=o.programme.institutes.values("pk"),
+        )
+        .exclude(owner__institute=o.host_institute_id)
+        .select_related("owner")
+        .order_by("owner_id", "name", "pk")
     )
 
 

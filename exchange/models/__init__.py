@@ -20,6 +20,7 @@ from .clearances import ClearanceRecognition, scheme_of
 from .common import ClearanceLevel, Direction, cv_upload_to, evidence_upload_to
 from .opportunities import Opportunity
 from .quotas import ExchangeQuota, QuotaUnit
+from .searches import NO_CLEARANCE, SAVED_SEARCHES_PER_PERSON, SavedSearch
 from .secondments import (
     MidpointReview,
     RatingChoice,
@@ -46,7 +47,10 @@ __all__ = [
     "Party",
     "QuotaUnit",
     "RatingChoice",
+    "NO_CLEARANCE",
     "ReturnReport",
+    "SAVED_SEARCHES_PER_PERSON",
+    "SavedSearch",
     "Secondment",
     "SecondmentDateChange",
     "SigningMethod",

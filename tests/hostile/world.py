@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts import services as account_services
 from accounts.models import SingleSignOn
 from api.models import PersonalAccessToken
+from exchange import services as exchange_services
 from exchange.models import ExchangeQuota, MidpointReview, ReturnReport, Secondment
 from handover import services as handover_services
 from notifications.models import Digest, Notification, Preference, Reminder
@@ -95,6 +96,9 @@ class HostileWorld(World):
             benefit_to_home="Tooling.",
             would_recommend=True,
             submitted_by=self.uk_staff,
+        )
+        exchange_services.saved_search_create(
+            owner=self.uk_staff, name="Evaluations", team="Evaluations", duration=6
         )
         ExchangeQuota.objects.create(
             programme=self.programme, year=2027, direction="AU_UK", agreed=Decimal("12")

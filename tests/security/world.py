@@ -133,6 +133,9 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
         due_date=datetime.date(2026, 12, 1),
     )
     w.feed = programme_services.calendar_feed_reset(user=w.researcher)
+    w.saved_search = exchange_services.saved_search_create(
+        owner=w.researcher, name="Evaluations in Canberra", team="Evaluations"
+    )
     w.token, _raw = api_services.token_create(
         actor=w.researcher, name="Laptop", scope="read", expires_in_days=30, mfa_done=False
     )
@@ -244,6 +247,9 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "accounts.user": uk_person,
         "exchange.opportunity": opportunity,
         "exchange.exchangequota": quota,
+        "exchange.savedsearch": exchange_services.saved_search_create(
+            owner=uk_person, name="UK-only search"
+        ),
         "exchange.application": application,
         "exchange.secondment": secondment,
         "exchange.checklistitem": item,
