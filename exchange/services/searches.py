@@ -1,6 +1,7 @@
 """Saved searches of opportunities, and the notice to their owners when a newly published
 opportunity matches one."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,8 @@ from .. import access
 from ..models import SAVED_SEARCHES_PER_PERSON, Opportunity, SavedSearch
 from ..selectors import saved_searches_matching
 from .fields import only_fields
+
+logger = logging.getLogger(__name__)
 
 SEARCH_FIELDS = ("name", "team", "location", "duration", "clearance", "closing_after")
 
@@ -51,9 +54,18 @@ def saved_search_delete(*, saved_search: SavedSearch, actor: User) -> None:
 
 
 def alert_on_commit(opportunity: Opportunity) -> None:
-    """Once the publication commits, tell the owners of matching saved searches."""
+    """Once the publication commits, tell the owners of matching saved searches. The
+    publication stands whatever happens to the alerts: a failure is logged, not raised
+    at the person who published."""
     pk = opportunity.pk
-    transaction.on_commit(lambda: opportunity_alerts_send(opportunity_id=pk))
+
+    def send() -> None:
+        try:
+            opportunity_alerts_send(opportunity_id=pk)
+        except Exception:
+            logger.exception("Saved-search alerts for opportunity %s failed", pk)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
