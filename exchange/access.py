@@ -50,6 +50,11 @@ def opportunities_open_to(user) -> QuerySet[Opportunity]:
     )
 
 
+def may_save_searches(user) -> bool:
+    """Staff of an institute with a partner may save searches of the opportunity list."""
+    return accounts_access.is_active_person(user) and bool(user.institute_id)
+
+
 def opportunities_managed_by(user) -> QuerySet[Opportunity]:
     """Every opportunity, drafts and closed ones too, in a programme the person manages."""
     return Opportunity.objects.filter(

@@ -278,9 +278,9 @@ def secondment_rows(groups: list[tuple]):
 
 
 def person_month_figures(user, filters: ReportFilters) -> list[dict]:
-    """Person-months each programme, year and direction (planned and completed) against
-    the programme's target (``selectors.person_month_target``, where a quota plugs in).
-    Two queries."""
+    """Person-months each programme, year and direction (used and planned) against the
+    person-month quota agreed for that year and direction, or else the programme's
+    reciprocity target (``selectors.person_month_target``). Three queries."""
     secondments = access.secondments_in_reports(user)
     if filters.programme_id:
         secondments = secondments.filter(programme_id=filters.programme_id)
@@ -288,6 +288,7 @@ def person_month_figures(user, filters: ReportFilters) -> list[dict]:
         secondments = secondments.filter(direction=filters.direction)
     totals = selectors.person_months(secondments, year=filters.year)
     programmes = Programme.objects.in_bulk({programme_id for programme_id, _, _ in totals})
+    agreed = selectors.person_month_targets(programmes)
     direction_order = {value: index for index, value in enumerate(DIRECTION_LABELS)}
     rows = []
     for programme_id, year, direction in sorted(
@@ -296,16 +297,18 @@ def person_month_figures(user, filters: ReportFilters) -> list[dict]:
     ):
         programme = programmes[programme_id]
         cell = totals[(programme_id, year, direction)]
-        planned, completed = round(cell["planned"], 1), round(cell["completed"], 1)
-        total = round(cell["planned"] + cell["completed"], 1)
-        target = selectors.person_month_target(programme=programme, year=year, direction=direction)
+        planned, used = round(cell["planned"], 1), round(cell["used"], 1)
+        total = round(cell["planned"] + cell["used"], 1)
+        target = selectors.person_month_target(
+            programme=programme, year=year, direction=direction, agreed=agreed
+        )
         rows.append(
             {
                 "programme": programme.name,
                 "year": year,
                 "direction": DIRECTION_LABELS.get(direction, direction),
                 "planned": planned,
-                "completed": completed,
+                "used": used,
                 "total": total,
                 "target": target,
                 "meets_target": not target or total >= target,
@@ -319,7 +322,7 @@ PERSON_MONTH_HEADERS = [
     "Year",
     "Direction",
     "Planned person-months",
-    "Completed person-months",
+    "Used person-months",
     "Total person-months",
     "Target person-months",
     "Against target",
@@ -333,7 +336,7 @@ def person_month_rows(rows: list[dict]):
             row["year"],
             row["direction"],
             row["planned"],
-            row["completed"],
+            row["used"],
             row["total"],
             row["target"],
             "Meets target" if row["meets_target"] else "Below target",

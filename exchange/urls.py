@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, checklists, opportunities, reports, secondments
+from .views import applications, checklists, opportunities, reports, searches, secondments
 
 app_name = "exchange"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("opportunities/", opportunities.opportunity_list, name="opportunity_list"),
     path("opportunities/manage/", opportunities.opportunity_manage, name="opportunity_manage"),
     path("opportunities/new/", opportunities.opportunity_create, name="opportunity_create"),
+    path("opportunities/searches/", searches.saved_search_list, name="saved_search_list"),
+    path("opportunities/searches/new/", searches.saved_search_create, name="saved_search_create"),
+    path(
+        "opportunities/searches/<int:pk>/delete/",
+        searches.saved_search_delete,
+        name="saved_search_delete",
+    ),
     path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", opportunities.opportunity_edit, name="opportunity_edit"),
     path(

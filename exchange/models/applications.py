@@ -149,6 +149,12 @@ class ApplicationEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Application.Status.choices)
     reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
+    quota_override_reason = models.TextField(
+        "reason for going over the quota",
+        blank=True,
+        max_length=bounds.REASON_MAX_LENGTH,
+        help_text="Given when an acceptance took an agreed exchange quota over.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -91,7 +91,7 @@ def _charts(applications, secondments, person_months, late_by_side) -> dict:
         ),
         "person_months": bar_chart(
             id="chart-person-months",
-            title="Person-months (planned and completed) against each target",
+            title="Person-months (used and planned) against each target",
             description="; ".join(
                 f"{row['programme']}, {row['year']}, {row['direction']}: "
                 f"{_number(row['total'])} of {row['target']} "

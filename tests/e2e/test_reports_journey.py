@@ -100,7 +100,7 @@ def test_a_manager_reads_the_reports_filters_by_year_and_downloads_csv(
     assert_accessible(page)
     by_year = main.get_by_role("table", name="Secondments by start year")
     assert "2027" in by_year.inner_text() and "2026" not in by_year.inner_text()
-    assert main.get_by_role("img", name="Person-months (planned and completed)").count() == 1
+    assert main.get_by_role("img", name="Person-months (used and planned)").count() == 1
     teams = main.get_by_role("table", name="Secondments by host team").inner_text()
     assert "Safeguards" in teams and "Evaluations" not in teams
 

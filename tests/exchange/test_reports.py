@@ -15,7 +15,13 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from exchange import access, reporting, services
-from exchange.models import Application, ApplicationEvent, ChecklistItem, Secondment
+from exchange.models import (
+    Application,
+    ApplicationEvent,
+    ChecklistItem,
+    ExchangeQuota,
+    Secondment,
+)
 from programmes.services import programme_managers_set
 from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 
@@ -193,14 +199,23 @@ def test_secondments_by_direction_institute_team_and_year(data):
 
 def test_person_months_against_the_programme_target(data):
     """Secondment A runs 1 October 2026 to 1 April 2027: 3 months in 2026 and 3 in 2027
-    (by days), planned, against a target of 12 each direction each year."""
+    (each month counts the share of its days covered), planned, against a target of 12
+    each direction each year; a quota agreed for 2027 replaces the target there."""
     sec = data.secondment_a
     assert (sec.start_date, sec.end_date) == (datetime.date(2026, 10, 1), datetime.date(2027, 4, 1))
     rows = reporting.person_month_figures(data.uk_pm, reporting.ReportFilters())
     keys = ("year", "direction", "planned", "target", "meets_target")
     assert [tuple(row[key] for key in keys) for row in rows] == [
-        (2026, "UK to Australia", round(92 * 12 / 365.25, 1), 12, False),
-        (2027, "UK to Australia", round(90 * 12 / 365.25, 1), 12, False),
+        (2026, "UK to Australia", 3.0, 12, False),
+        (2027, "UK to Australia", 3.0, 12, False),
+    ]
+    ExchangeQuota.objects.create(
+        programme=sec.programme, year=2027, direction=sec.direction, agreed=3
+    )
+    rows = reporting.person_month_figures(data.uk_pm, reporting.ReportFilters())
+    assert [tuple(row[key] for key in keys) for row in rows] == [
+        (2026, "UK to Australia", 3.0, 12, False),
+        (2027, "UK to Australia", 3.0, 3.0, True),
     ]
     only_2027 = reporting.person_month_figures(data.uk_pm, reporting.ReportFilters(year=2027))
     assert [row["year"] for row in only_2027] == [2027]

@@ -101,6 +101,7 @@ VIEWS: dict[str, list[tuple[str | None, Url]]] = {
         ("uk_staff", lambda w: w.secondment.get_absolute_url()),
         ("au_staff", lambda w: w.active_secondment.get_absolute_url()),
         ("au_pm", lambda w: reverse("exchange:reciprocity")),
+        ("uk_staff", lambda w: reverse("exchange:saved_search_list")),
         ("uk_staff", lambda w: reverse("home")),
     ],
     "handover": [
@@ -406,6 +407,13 @@ CASES = [
         exchange_forms.AcceptForm,
         "au_pm",
         lambda w: reverse("exchange:application_accept", args=[w.endorsed_application.pk]),
+        views=(E,),
+    ),
+    Case(
+        exchange_forms.SavedSearchForm,
+        "uk_staff",
+        lambda w: reverse("exchange:saved_search_create"),
+        valid=lambda w: {"search-name": "Hostile search", "search-duration": "6"},
         views=(E,),
     ),
     Case(

@@ -4,6 +4,7 @@ opportunities, applications in each state, a planning and an active secondment, 
 document, a sent handover, a calendar feed and some notices."""
 
 import datetime
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from accounts import services as account_services
 from accounts.models import SingleSignOn
 from api.models import PersonalAccessToken
-from exchange.models import MidpointReview, ReturnReport, Secondment
+from exchange import services as exchange_services
+from exchange.models import ExchangeQuota, MidpointReview, ReturnReport, Secondment
 from handover import services as handover_services
 from notifications.models import Digest, Notification, Preference, Reminder
 from programmes import services as programme_services
@@ -101,6 +103,12 @@ class HostileWorld(World):
             benefit_to_home="Tooling.",
             would_recommend=True,
             submitted_by=self.uk_staff,
+        )
+        exchange_services.saved_search_create(
+            owner=self.uk_staff, name="Evaluations", team="Evaluations", duration=6
+        )
+        ExchangeQuota.objects.create(
+            programme=self.programme, year=2027, direction="AU_UK", agreed=Decimal("12")
         )
         self.au_applicant = UserFactory(institute=self.au, full_name="Ana Applicant")
         self.draft_application = self.draft(applicant=self.au_applicant)

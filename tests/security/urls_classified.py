@@ -166,6 +166,15 @@ ROUTES: dict[str, object] = {
     "exchange:opportunity_list": SIGNED_IN,
     "exchange:opportunity_manage": MANAGER,
     "exchange:opportunity_create": MANAGER,
+    "exchange:saved_search_list": SIGNED_IN,
+    "exchange:saved_search_create": SIGNED_IN,
+    "exchange:saved_search_delete": Scoped(
+        "saved search",
+        lambda w: {"pk": w.saved_search.pk},
+        right="researcher",
+        get=False,
+        posts=(Post("delete"),),
+    ),
     "exchange:opportunity_detail": Scoped(
         "draft", lambda w: {"pk": w.opportunity_draft.pk}, right="au_pm", owner="au"
     ),
@@ -876,6 +885,8 @@ ADMIN_MODELS: dict[str, object] = {
     "exchange.application": SCOPED,
     "exchange.secondment": SCOPED,
     "exchange.checklistitem": SCOPED,
+    "exchange.exchangequota": SCOPED,
+    "exchange.savedsearch": SCOPED,
     "exchange.checklisttemplate": Out(
         "shared: one checklist template per direction, which both institutes' admins keep"
     ),

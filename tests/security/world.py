@@ -9,6 +9,7 @@ never with the Australian one, so the Australian admin has no claim on them.
 """
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
     ClearanceRecognition,
+    ExchangeQuota,
     MidpointReview,
     Opportunity,
     ReturnReport,
@@ -137,6 +139,9 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
         due_date=datetime.date(2026, 12, 1),
     )
     w.feed = programme_services.calendar_feed_reset(user=w.researcher)
+    w.saved_search = exchange_services.saved_search_create(
+        owner=w.researcher, name="Evaluations in Canberra", team="Evaluations"
+    )
     w.token, _raw = api_services.token_create(
         actor=w.researcher, name="Laptop", scope="read", expires_in_days=30, mfa_done=False
     )
@@ -247,9 +252,16 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         time_zone="Europe/London",
         sent_at=timezone.now(),
     )
+    quota = ExchangeQuota.objects.create(
+        programme=programme, year=2027, direction="UK_AU", agreed=Decimal("6")
+    )
     w.admin_records = {
         "accounts.user": uk_person,
         "exchange.opportunity": opportunity,
+        "exchange.exchangequota": quota,
+        "exchange.savedsearch": exchange_services.saved_search_create(
+            owner=uk_person, name="UK-only search"
+        ),
         "exchange.application": application,
         "exchange.secondment": secondment,
         "exchange.checklistitem": item,
