@@ -8,8 +8,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from portal import bounds
-from portal.search.fields import SearchIndex, search_document
 from portal.fields import StoredFileNameField
+from portal.search.fields import SearchIndex, search_document
 
 from . import markings
 from .markings import Marking

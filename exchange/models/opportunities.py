@@ -70,7 +70,9 @@ class Opportunity(models.Model):
         ordering = ["closing_date", "title", "pk"]
         verbose_name_plural = "opportunities"
         indexes = [
-            models.Index(fields=["status", "host_institute", "closing_date"], name="opp_browse_idx"),
+            models.Index(
+                fields=["status", "host_institute", "closing_date"], name="opp_browse_idx"
+            ),
             SearchIndex(fields=["search_vector"], name="opportunity_search_idx"),
         ]
         constraints = [

@@ -67,8 +67,9 @@ class SearchDocument(Expression):
             parts.append(Coalesce(models.F(name), Value(""), output_field=models.TextField()))
         return parts
 
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
-                           for_save=False):
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
         clone = self.copy()
         clone.is_summary = summarize
         clone._resolved_pg = self._postgresql().resolve_expression(
