@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.search.conftest import build
+from tests.search.world import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +26,12 @@ def test_search_from_the_header_filter_by_kind_and_open_a_result(
     page.wait_for_url(re.compile(r"/search/\?q=zephyr$"))
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")
-    expect(page.get_by_role("status")).to_have_text("5 results for “zephyr”")
+    expect(page.get_by_role("status")).to_have_text("6 results for “zephyr”")
     expect(page.get_by_role("heading", name="Projects (1)")).to_be_visible()
     expect(page.get_by_role("heading", name="Documents (3)")).to_be_visible()
     # What the researcher may not open is not there.
-    expect(page.get_by_text("Zephyr evaluation lead")).to_have_count(0)
+    expect(page.get_by_text("Zephyr draft role")).to_have_count(0)
+    expect(page.get_by_text("Zephyr eyes only")).to_be_visible()
 
     # Filter by kind.
     filters = page.get_by_role("navigation", name="Filter results by kind")

@@ -57,9 +57,11 @@ def test_results_are_grouped_by_kind_with_counts_and_filters(world):
     body = response.content.decode()
     assert "<title>Search results for “zephyr” – " in body
     groups = {group["label"]: group["count"] for group in response.context["groups"]}
-    assert groups == {"Projects": 1, "Milestones": 1, "Documents": 3}
+    # The open opportunity at the partner institute, the project and its milestone, and
+    # the documents of the researcher's institute.
+    assert groups == {"Opportunities": 1, "Projects": 1, "Milestones": 1, "Documents": 3}
     filters = {item["label"]: item["count_text"] for item in response.context["filters"]}
-    assert filters["Everything"] == "5"
+    assert filters["Everything"] == "6"
     assert filters["Handovers"] == "0"
     assert "Milestone of JRP-ZEPHYR-01" in body
 
