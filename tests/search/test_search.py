@@ -246,7 +246,8 @@ def test_the_column_follows_every_edit(world, postgres):
     # A bulk update, which no save() or signal sees, is followed too.
     Opportunity.objects.filter(pk=opportunity.pk).update(description="Numbat surveys.")
     assert search(world.submitter, "numbat", kind="opportunities").context["results"]
-    assert not search(world.submitter, "wombat surveys", kind="opportunities").context["results"]
+    found_now = search(world.submitter, "frontier", kind="opportunities").context["results"]
+    assert opportunity.get_absolute_url() not in [result.url for result in found_now]
 
 
 def test_the_column_is_a_gin_indexed_tsvector(world, postgres):
@@ -265,4 +266,4 @@ def test_the_column_is_a_gin_indexed_tsvector(world, postgres):
 def test_the_snippet_comes_from_the_database_highlighted(world, postgres):
     response = search(world.recipient, "results", kind="handovers")
     (result,) = response.context["results"]
-    assert str(result.snippet) == "The zephyr <mark>results</mark>, as agreed."
+    assert "zephyr <mark>results</mark>, as agreed" in str(result.snippet)
