@@ -111,10 +111,11 @@ def test_the_number_of_queries_does_not_grow_with_the_results(world, django_asse
         )
     user = world.researcher
     client = client_for(user)
-    # Sessions, the person, navigation and counts: a fixed number, whatever is found.
-    with django_assert_max_num_queries(25):
+    # The session, the person, navigation, and per kind a count and the rows shown: a
+    # fixed number, however many are found.
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("search"), {"q": "quokka"}).status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("search"), {"q": "quokka", "kind": "milestones"})
     assert len(response.context["results"]) == PAGE_SIZE
 
