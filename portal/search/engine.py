@@ -7,7 +7,8 @@ something the person may open.
   column (GIN index), ranked with ``ts_rank`` (title words weigh most), extracts from
   ``ts_headline``.
 - SQLite: every word of the query must appear (``LIKE``, case-insensitive for ASCII) in
-  the column's text; newest first; extracts cut in Python.
+  the column's text, with ``or`` and ``-word`` read as websearch reads them; newest
+  first; extracts cut in Python.
 
 Extracts and titles are escaped; only the highlight marks are markup.
 """
@@ -66,13 +67,39 @@ def matches(source: Source, *, user, query: str) -> QuerySet:
             .annotate(search_rank=SearchRank(F("search_vector"), search))
             .order_by("-search_rank", "-pk")
         )
-    words = terms(query)
-    if not words:
+    condition = _fallback_condition(query)
+    if condition is None:
         return rows.none()
-    condition = Q()
-    for word in words:
-        condition &= Q(search_vector__icontains=word)
     return rows.filter(condition).order_by("-pk")
+
+
+def _fallback_condition(query: str) -> Q | None:
+    """The websearch syntax, roughly, as ``LIKE``s: every word (a quoted phrase's words
+    too) must appear; ``or`` separates alternatives; ``-word`` must not appear."""
+    groups, current, excluded, seen = [], [], [], 0
+    for token in query.split():
+        if token.lower() == "or":
+            if current:
+                groups.append(current)
+                current = []
+            continue
+        words = _WORDS.findall(token.lower())
+        words = words[: max(0, MAX_TERMS - seen)]
+        seen += len(words)
+        (excluded if token.startswith("-") else current).extend(words)
+    if current:
+        groups.append(current)
+    if not groups:
+        return None
+    condition = Q()
+    for group in groups:
+        together = Q()
+        for word in group:
+            together &= Q(search_vector__icontains=word)
+        condition |= together
+    for word in excluded:
+        condition &= ~Q(search_vector__icontains=word)
+    return condition
 
 
 def count(rows: QuerySet) -> int:
