@@ -247,7 +247,7 @@ class Milestone(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_vector = search_document(("title", "A"), ("description", "B"), ("deliverables", "C"))
+    search_vector = search_document(("title", "A"), ("description", "B"))
 
     history = HistoricalRecords(excluded_fields=["search_vector"])
 

@@ -43,7 +43,7 @@ SOURCES = [
             visible_to=access.milestones_visible_to,
             title=lambda milestone: milestone.title,
             context=_milestone_context,
-            snippet_fields=("description", "deliverables"),
+            snippet_fields=("description",),
             select_related=("project",),
         ),
         40,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('accounts', '0003_attribute_change_request'),
         ('exchange', '0008_search_vectors'),
         ('handover', '0006_handover_access_end'),
-        ('programmes', '0005_search_vectors'),
+        ('programmes', '0006_deliverable_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
