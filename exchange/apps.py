@@ -8,11 +8,12 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         # What the exchange contributes to the portal's shared places.
         from notifications import rules
-        from portal import demo, my_work, navigation
+        from portal import demo, my_work, navigation, search
         from programmes import calendar_sources
 
         from . import access, calendar, reminders, selectors
         from . import demo as exchange_demo
+        from . import search as exchange_search
 
         navigation.register(navigation.Item("Exchanges", "exchange:opportunity_list"), order=20)
         navigation.register(
@@ -26,3 +27,5 @@ class ExchangeConfig(AppConfig):
         demo.register(self.name, exchange_demo.seed, order=20)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        for source, order in exchange_search.SOURCES:
+            search.register(source, order=order)

@@ -8,11 +8,12 @@ class HandoverConfig(AppConfig):
     def ready(self) -> None:
         # What document handover contributes to the portal's shared places.
         from notifications import rules
-        from portal import demo, my_work, navigation
+        from portal import demo, my_work, navigation, search
         from programmes import calendar_sources, gates
 
         from . import calendar, reminders, selectors
         from . import demo as handover_demo
+        from . import search as handover_search
 
         navigation.register(navigation.Item("Documents", "handover:document_list"), order=40)
         my_work.register(self.name, selectors.my_work_sections, order=40)
@@ -21,3 +22,5 @@ class HandoverConfig(AppConfig):
         demo.register(self.name, handover_demo.seed, order=30)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        for source, order in handover_search.SOURCES:
+            search.register(source, order=order)

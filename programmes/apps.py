@@ -10,13 +10,16 @@ class ProgrammesConfig(AppConfig):
         from django.core import checks
 
         from notifications import rules
-        from portal import demo, my_work, navigation
+        from portal import demo, my_work, navigation, search
 
         from . import demo as programmes_demo
         from . import gates, reminders, selectors
+        from . import search as programmes_search
 
         navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
         my_work.register(self.name, selectors.my_work_sections, order=30)
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         demo.register(self.name, programmes_demo.seed, order=10)
         checks.register(gates.check_gates_registered)
+        for source, order in programmes_search.SOURCES:
+            search.register(source, order=order)

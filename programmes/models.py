@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal import bounds
+from portal.search.fields import SearchIndex, search_document
 
 
 class Programme(models.Model):
@@ -117,11 +118,13 @@ class Project(models.Model):
     rag_override_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = search_document(("code", "A"), ("title", "A"), ("summary", "B"))
 
-    history = HistoricalRecords(m2m_fields=[partner_institutes])
+    history = HistoricalRecords(m2m_fields=[partner_institutes], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["code"]
+        indexes = [SearchIndex(fields=["search_vector"], name="project_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gt=F("start_date")), name="project_end_after_start"
@@ -244,8 +247,9 @@ class Milestone(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = search_document(("title", "A"), ("description", "B"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -255,6 +259,7 @@ class Milestone(models.Model):
             # Lists sort by (due_date, id): walked in order, a page stops after 25 rows.
             models.Index(fields=["due_date", "id"], name="milestone_due_id_idx"),
             models.Index(fields=["project", "due_date", "id"], name="milestone_project_due_idx2"),
+            SearchIndex(fields=["search_vector"], name="milestone_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

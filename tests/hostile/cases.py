@@ -19,6 +19,7 @@ from exchange import forms as exchange_forms
 from handover import forms as handover_forms
 from handover.demo import sample_pdf
 from notifications import forms as notification_forms
+from portal import forms as portal_forms
 from programmes import forms as programme_forms
 
 from .world import HostileWorld
@@ -529,5 +530,15 @@ CASES = [
         lambda w: reverse("handover:handover_access_revoke", args=[w.handover.reference]),
         valid=lambda w: {"reason": "Sent to the wrong team."},
         views=(H,),
+    ),
+]
+
+# Forms read from the address (GET): the page answers whatever the query says.
+GET_CASES = [
+    Case(
+        portal_forms.SearchForm,
+        "uk_staff",
+        lambda w: reverse("search"),
+        valid=lambda w: {"q": "evaluation protocol"},
     ),
 ]

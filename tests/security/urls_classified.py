@@ -99,6 +99,8 @@ REASON = Post("reason", lambda w: {"reason": "Checked by the authorization sweep
 ROUTES: dict[str, object] = {
     # --- portal-wide ------------------------------------------------------------------
     "home": SIGNED_IN,
+    # Results come only through each kind's access function (tests/search).
+    "search": SIGNED_IN,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "favicon": PUBLIC,
