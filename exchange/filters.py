@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Institute
-from portal.forms import DateInput
+from portal.dates import GovukDateFilter
 
 from .models import Application, ClearanceLevel, Direction, Opportunity
 
@@ -26,11 +26,8 @@ class OpportunityFilter(django_filters.FilterSet):
         method="filter_clearance",
         empty_label="Any",
     )
-    closing_after = django_filters.DateFilter(
-        label="Closing on or after",
-        field_name="closing_date",
-        lookup_expr="gte",
-        widget=DateInput(),
+    closing_after = GovukDateFilter(
+        label="Closing on or after", field_name="closing_date", lookup_expr="gte"
     )
 
     class Meta:
