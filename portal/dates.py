@@ -113,18 +113,22 @@ class GovukDateField(forms.DateField):
 
     widget = GovukDateInput
 
-    def __init__(self, *, hint: str | None = DEFAULT_HINT, **kwargs):
-        # The hint shows the order of the boxes, unless the field has its own.
-        if not kwargs.get("help_text"):
-            kwargs["help_text"] = hint or ""
+    def __init__(self, *, hint: str | None = DEFAULT_HINT, error_name: str = "", **kwargs):
+        # The hint shows the order of the boxes, after the field's own help if it has one.
+        kwargs["help_text"] = " ".join(
+            str(text) for text in (kwargs.get("help_text"), hint) if text
+        )
         kwargs.pop("input_formats", None)
+        # What the messages call the date, when the label is a question or a phrase
+        # ("Enter the acknowledge-by date"); the label otherwise.
+        self.error_name = error_name
         super().__init__(**kwargs)
 
     # --- messages -----------------------------------------------------------------------
 
     @property
     def _name(self) -> str:
-        return str(self.label or "Date")
+        return str(self.error_name or self.label or "Date")
 
     def _named(self) -> str:
         name = self._name

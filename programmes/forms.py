@@ -254,7 +254,7 @@ class MilestoneStatusForm(forms.Form):
     completed_on = GovukDateField(
         label="Completion date",
         required=False,
-        help_text="Only when marking it done. Leave blank for today. For example, 27 3 2027",
+        help_text="Only when marking it done. Leave blank for today.",
         validators=[bounds.validate_entered_date],
     )
 
