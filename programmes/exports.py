@@ -12,11 +12,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
+from django.db.models import Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from portal.downloads import csv_safe
 
-from .models import MilestoneStatus, Rag
+from .models import OPEN_DELIVERABLE_STATUSES, Deliverable, DeliverableStatus, MilestoneStatus, Rag
 
 HEADERS = [
     "Project",
@@ -30,6 +32,9 @@ HEADERS = [
     "Baseline due date",
     "Slippage (days)",
     "Completed on",
+    "Deliverables",
+    "Deliverables delivered",
+    "Deliverables overdue",
 ]
 
 ROW_COLUMNS = (
@@ -44,17 +49,42 @@ ROW_COLUMNS = (
     "due_date",
     "baseline_due_date",
     "completed_on",
+    "deliverable_count",
+    "deliverable_done_count",
+    "deliverable_overdue_count",
 )
 STATUS_LABELS = dict(MilestoneStatus.choices)
 RAG_LABELS = {rag.value: rag.value.capitalize() for rag in Rag}
 CHUNK_ROWS = 500
 
 
-def milestone_values(queryset) -> Iterator[tuple]:
+def milestone_values(queryset, *, today: datetime.date) -> Iterator[tuple]:
     """The exported columns of each milestone (``ROW_COLUMNS``), straight from the
     database; the queryset must come from ``milestone_list_for_page`` (it carries the
-    ``rag`` annotation and the list's order)."""
-    return queryset.values_list(*ROW_COLUMNS).iterator(chunk_size=2000)
+    ``rag`` annotation and the list's order). Deliverables are counted by subqueries:
+    in all, delivered, and overdue (open and due before ``today``)."""
+    of_milestone = Deliverable.objects.filter(milestone_id=OuterRef("pk")).order_by()
+
+    def count(rows):
+        return Coalesce(
+            Subquery(
+                rows.annotate(n=Func(Value(1), function="COUNT")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    return (
+        queryset.annotate(
+            deliverable_count=count(of_milestone),
+            deliverable_done_count=count(of_milestone.filter(status=DeliverableStatus.DELIVERED)),
+            deliverable_overdue_count=count(
+                of_milestone.filter(status__in=OPEN_DELIVERABLE_STATUSES, due_date__lt=today)
+            ),
+        )
+        .values_list(*ROW_COLUMNS)
+        .iterator(chunk_size=2000)
+    )
 
 
 def _memo(convert):
@@ -104,7 +134,10 @@ def csv_stream(values: Iterable[tuple]) -> Iterator[str]:
     yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
     writer.writerow(HEADERS)
     for count, row in enumerate(values, start=1):
-        code, project_title, title, name, email, institute, status, rag, due, base, done = row
+        (code, project_title, title, name, email, institute, status, rag, due, base, done) = row[
+            :11
+        ]
+        delivered_total, delivered, overdue = row[11:]
         writer.writerow(
             (
                 safe(code),
@@ -118,6 +151,9 @@ def csv_stream(values: Iterable[tuple]) -> Iterator[str]:
                 base.isoformat(),
                 (due - base).days,
                 done.isoformat() if done else "",
+                delivered_total,
+                delivered,
+                overdue,
             )
         )
         if count % CHUNK_ROWS == 0:
@@ -239,7 +275,8 @@ def xlsx_stream(values: Iterable[tuple]) -> Iterator[bytes]:
             header = "".join(_text_cell(_xml_text(label), style=' s="2"') for label in HEADERS)
             parts = [_SHEET_START, f'<row r="1">{header}</row>']
             n = 1
-            for code, ptitle, title, name, email, inst, status, rag, due, base, done in values:
+            for row in values:
+                code, ptitle, title, name, email, inst, status, rag, due, base, done = row[:11]
                 n += 1
                 parts.append(
                     f'<row r="{n}">'
@@ -254,6 +291,7 @@ def xlsx_stream(values: Iterable[tuple]) -> Iterator[bytes]:
                     + _date_cell(base)
                     + f"<c><v>{(due - base).days}</v></c>"
                     + _date_cell(done)
+                    + "".join(f"<c><v>{count}</v></c>" for count in row[11:])
                     + "</row>"
                 )
                 if len(parts) >= CHUNK_ROWS:
