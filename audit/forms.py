@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 
 from accounts.clock import today_for
 
@@ -9,8 +10,9 @@ EARLIEST = datetime.date(2020, 1, 1)
 LONGEST_RANGE_DAYS = 366
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class DateInput(AdminDateWidget):
+    """The admin's own date box (this form is an admin page): ISO dates, with the admin's
+    Today and calendar shortcuts; never the browser's date picker."""
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
@@ -31,7 +33,7 @@ class AuditExportForm(forms.Form):
         initial=LOG,
         widget=forms.RadioSelect,
     )
-    start = forms.DateField(label="From", widget=DateInput, help_text="For example 2026-04-01.")
+    start = forms.DateField(label="From", widget=DateInput, help_text="For example, 2026-04-01.")
     end = forms.DateField(
         label="To (inclusive)", widget=DateInput, help_text="At most a year after the start."
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Institute
 from portal import bounds
-from portal.forms import DateInput
+from portal.dates import GovukDateFilter
 from programmes.models import Programme
 
 from .models import Application, ClearanceLevel, Direction, Opportunity
@@ -29,11 +29,8 @@ class OpportunityFilter(django_filters.FilterSet):
         method="filter_clearance",
         empty_label="Any",
     )
-    closing_after = django_filters.DateFilter(
-        label="Closing on or after",
-        field_name="closing_date",
-        lookup_expr="gte",
-        widget=DateInput(),
+    closing_after = GovukDateFilter(
+        label="Closing on or after", field_name="closing_date", lookup_expr="gte"
     )
 
     class Meta:

@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import Institute
 from accounts.selectors import user_list_at_institute
 from portal import bounds
-from portal.forms import DateInput
+from portal.dates import GovukDateField
 from portal.uploads import CV_TYPES, EVIDENCE_TYPES, inspect_upload
 from programmes import access as programmes_access
 from programmes.models import Programme
@@ -88,9 +88,8 @@ class ApplicationForm(forms.ModelForm):
             "line_manager": "They will be asked to endorse your application.",
             "conflict_of_interest_details": "Only if you answered yes.",
         }
+        field_classes = {"proposed_start": GovukDateField, "proposed_end": GovukDateField}
         widgets = {
-            "proposed_start": DateInput(),
-            "proposed_end": DateInput(),
             "skills_to_gain": forms.Textarea(attrs={"rows": 4}),
             "benefit_to_home_team": forms.Textarea(attrs={"rows": 4}),
             "offer_to_host": forms.Textarea(attrs={"rows": 4}),
@@ -238,9 +237,8 @@ class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = ["programme", "host_institute", *OPPORTUNITY_FIELDS]
+        field_classes = {"earliest_start": GovukDateField, "closing_date": GovukDateField}
         widgets = {
-            "earliest_start": DateInput(),
-            "closing_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -272,20 +270,20 @@ class ChecklistItemForm(forms.ModelForm):
             "status": forms.RadioSelect,
             "signing_method": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 4}),
-            **{
-                name: DateInput()
-                for name in (
-                    "clearance_recognition_requested_on",
-                    "clearance_recognition_received_on",
-                    "clearance_expires_on",
-                    "cos_assigned_on",
-                    "visa_applied_on",
-                    "letter_of_support_on",
-                    "visa_granted_on",
-                    "visa_expires_on",
-                )
-            },
         }
+        field_classes = dict.fromkeys(
+            (
+                "clearance_recognition_requested_on",
+                "clearance_recognition_received_on",
+                "clearance_expires_on",
+                "cos_assigned_on",
+                "visa_applied_on",
+                "letter_of_support_on",
+                "visa_granted_on",
+                "visa_expires_on",
+            ),
+            GovukDateField,
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -339,12 +337,8 @@ class ChecklistItemForm(forms.ModelForm):
 
 
 class DateChangeForm(forms.Form):
-    start_date = forms.DateField(
-        label="Start date", widget=DateInput(), validators=[bounds.validate_entered_date]
-    )
-    end_date = forms.DateField(
-        label="End date", widget=DateInput(), validators=[bounds.validate_entered_date]
-    )
+    start_date = GovukDateField(label="Start date", validators=[bounds.validate_entered_date])
+    end_date = GovukDateField(label="End date", validators=[bounds.validate_entered_date])
     reason = forms.CharField(
         max_length=bounds.REASON_MAX_LENGTH,
         label="Why are the dates changing?",
@@ -361,10 +355,8 @@ class DateChangeForm(forms.Form):
 
 
 class EndEarlyForm(forms.Form):
-    end_date = forms.DateField(
-        label="Last day of the secondment",
-        widget=DateInput(),
-        validators=[bounds.validate_entered_date],
+    end_date = GovukDateField(
+        label="Last day of the secondment", validators=[bounds.validate_entered_date]
     )
     reason = forms.CharField(
         max_length=bounds.REASON_MAX_LENGTH,
@@ -447,7 +439,7 @@ class SavedSearchForm(forms.ModelForm):
         fields = ["name", "team", "location", "duration", "clearance", "closing_after"]
         labels = {"name": "Name this search"}
         help_texts = {"name": "For example “Evaluations in Canberra”. Up to 100 characters."}
-        widgets = {"closing_after": DateInput()}
+        field_classes = {"closing_after": GovukDateField}
         error_messages = {"name": {"required": "Enter a name for this search."}}
 
     def __init__(self, *args, hidden_filters: bool = False, **kwargs):

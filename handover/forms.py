@@ -4,7 +4,7 @@ from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Institute, User
 from portal import bounds
-from portal.forms import DateInput
+from portal.dates import GovukDateField
 from portal.uploads import DOCUMENT_TYPES, accept_attribute, describe
 
 from . import markings, selectors
@@ -200,15 +200,11 @@ class HandoverForm(forms.Form):
             "invalid_choice": "Choose documents from the list.",
         },
     )
-    acknowledge_by = forms.DateField(
+    acknowledge_by = GovukDateField(
         label="Acknowledge by",
+        error_name="The acknowledge-by date",
         help_text="The date by which recipients should acknowledge receipt.",
-        widget=DateInput(),
         validators=[bounds.validate_entered_date],
-        error_messages={
-            "required": "Enter the date to acknowledge by.",
-            "invalid": "Enter a real date, for example 27/3/2027.",
-        },
     )
     message = forms.CharField(
         max_length=bounds.NOTE_MAX_LENGTH,
@@ -282,16 +278,12 @@ class WithdrawForm(forms.Form):
 
 
 class AccessEndForm(forms.Form):
-    access_ends_on = forms.DateField(
+    access_ends_on = GovukDateField(
         label="Recipients can download until",
+        error_name="The last day to download",
         help_text="The last day recipients can download its files. After it they still see "
         "that they received it, and its custody record.",
-        widget=DateInput(),
         validators=[bounds.validate_entered_date],
-        error_messages={
-            "required": "Enter the last day recipients can download its files.",
-            "invalid": "Enter the date as a real date, for example 27 3 2027.",
-        },
     )
 
 

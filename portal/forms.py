@@ -15,7 +15,13 @@ class GovukFormRenderer(TemplatesSetting):
 
 
 class DateInput(forms.DateInput):
-    """A browser date field, in the ISO format it reads and writes."""
+    """A browser date field, in the ISO format it reads and writes.
+
+    Not for dates people enter on the portal's pages: those are GOV.UK date inputs,
+    ``portal.dates.GovukDateField`` (``tests/portal/test_every_date_is_govuk.py`` fails on
+    a form that uses this). Kept only so that a branch begun before the change still
+    imports; remove it once none does.
+    """
 
     input_type = "date"
 

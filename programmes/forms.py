@@ -3,7 +3,7 @@ from django import forms
 
 from accounts.models import Institute, User
 from portal import bounds
-from portal.forms import DateInput
+from portal.dates import GovukDateField, GovukDateFilter
 
 from .models import (
     DELIVERABLE_TITLE_MAX_LENGTH,
@@ -18,17 +18,8 @@ from .models import (
 )
 
 
-def _date_field(label: str, **kwargs) -> forms.DateField:
-    kwargs.setdefault(
-        "error_messages",
-        {
-            "required": f"Enter the {label.lower()}.",
-            "invalid": f"Enter the {label.lower()} as a real date, for example 2027-03-31.",
-        },
-    )
-    return forms.DateField(
-        label=label, widget=DateInput(), validators=[bounds.validate_entered_date], **kwargs
-    )
+def _date_field(label: str, **kwargs) -> GovukDateField:
+    return GovukDateField(label=label, validators=[bounds.validate_entered_date], **kwargs)
 
 
 class ProgrammeForm(forms.Form):
@@ -308,12 +299,10 @@ class MilestoneStatusForm(forms.Form):
         label="New status",
         error_messages={"required": "Choose a status."},
     )
-    completed_on = forms.DateField(
+    completed_on = GovukDateField(
         label="Completion date",
-        widget=DateInput(),
         required=False,
         help_text="Only when marking it done. Leave blank for today.",
-        error_messages={"invalid": "Enter the completion date as a real date."},
         validators=[bounds.validate_entered_date],
     )
 
@@ -415,12 +404,8 @@ class MilestoneFilter(django_filters.FilterSet):
     rag = django_filters.ChoiceFilter(
         field_name="rag", label="RAG", choices=Rag.choices, empty_label="Any"
     )
-    due_after = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="gte", label="Due on or after", widget=DateInput()
-    )
-    due_before = django_filters.DateFilter(
-        field_name="due_date", lookup_expr="lte", label="Due on or before", widget=DateInput()
-    )
+    due_after = GovukDateFilter(field_name="due_date", lookup_expr="gte", label="Due on or after")
+    due_before = GovukDateFilter(field_name="due_date", lookup_expr="lte", label="Due on or before")
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORT_LABELS, empty_label=None, method="sort_by"
     )

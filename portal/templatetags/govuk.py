@@ -5,6 +5,8 @@ from django import template
 from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import format_html
 
+from portal.dates import GovukDateInput, error_parts
+
 register = template.Library()
 
 WIDGET_CLASSES = {
@@ -20,6 +22,10 @@ WIDGET_CLASSES = {
 @register.filter
 def govuk_widget(field: BoundField):
     """Render the field's widget with GOV.UK classes and its hint and error described."""
+    if isinstance(field.field.widget, GovukDateInput):
+        # Its fieldset is described by the hint and error; only the boxes in error are red.
+        parts = error_parts(field.errors.as_data()) if field.errors else ()
+        return field.as_widget(attrs={"error_parts": sorted(parts)})
     widget_type = field.widget_type
     css = WIDGET_CLASSES.get(widget_type, "govuk-input")
     if field.errors:
@@ -50,6 +56,11 @@ def is_choice_list(field: BoundField) -> bool:
 
 
 @register.filter
+def is_date_input(field: BoundField) -> bool:
+    return isinstance(field.field.widget, GovukDateInput)
+
+
+@register.filter
 def is_single_checkbox(field: BoundField) -> bool:
     return field.widget_type == "checkbox"
 
@@ -67,6 +78,8 @@ def govuk_error_summary(*forms):
                 anchor = field.auto_id
                 if field.widget_type in {"radioselect", "checkboxselectmultiple"}:
                     anchor = f"{field.auto_id}_0"
+                elif isinstance(field.field.widget, GovukDateInput):
+                    anchor = field.id_for_label  # the Day box
                 errors.append({"href": f"#{anchor}", "message": error})
     return {"errors": errors}
 

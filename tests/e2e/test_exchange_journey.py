@@ -20,6 +20,7 @@ from exchange.models import (
 )
 from exchange.services import add_months
 from programmes.services import programme_managers_set
+from tests.e2e.dates import fill_date
 from tests.exchange.factories import PDF_BYTES, OpportunityFactory
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -47,10 +48,6 @@ def sign_in_with_cookie(page, user) -> None:
             }
         ]
     )
-
-
-def iso(day: datetime.date) -> str:
-    return day.isoformat()
 
 
 def test_uk_researcher_to_australia_from_application_to_ready(page, live_server, assert_accessible):
@@ -104,16 +101,16 @@ def test_uk_researcher_to_australia_from_application_to_ready(page, live_server,
     assert_accessible(page)
 
     # A mistake first: the end before the start is refused with a message.
-    page.get_by_label("Proposed start date").fill(iso(start))
-    page.get_by_label("Proposed end date").fill(iso(start - datetime.timedelta(days=10)))
+    fill_date(page, "Proposed start date", start)
+    fill_date(page, "Proposed end date", start - datetime.timedelta(days=10))
     page.get_by_role("button", name="Submit application").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert "The end date must be after the start date." in page.content()
     assert_accessible(page)
     assert not Application.objects.exists()
 
-    page.get_by_label("Proposed start date").fill(iso(start))
-    page.get_by_label("Proposed end date").fill(iso(end))
+    fill_date(page, "Proposed start date", start)
+    fill_date(page, "Proposed end date", end)
     page.get_by_label("Skills you will gain").fill("Pre-deployment evaluation practice.")
     page.get_by_label("Benefit to your home team").fill("A shared evaluation harness.")
     page.get_by_label("What you offer the host").fill("Cyber range engineering.")
@@ -201,16 +198,16 @@ def test_uk_researcher_to_australia_from_application_to_ready(page, live_server,
             page.get_by_label("E-signed").check()
         if kind == "clearance":
             page.get_by_label("Level held").select_option("UK_SC")
-            page.get_by_label("Recognition requested on").fill(iso(today))
-            page.get_by_label("Recognition received on").fill(iso(today))
-            page.get_by_label("Clearance expires on").fill(iso(today.replace(year=today.year + 4)))
+            fill_date(page, "Recognition requested on", today)
+            fill_date(page, "Recognition received on", today)
+            fill_date(page, "Clearance expires on", today.replace(year=today.year + 4))
         if kind == "visa":
             assert page.get_by_label("Visa route").input_value() == "AU_403"
             page.get_by_label("Visa stream").fill("Government Agreement")
-            page.get_by_label("Letter of support issued on").fill(iso(today))
-            page.get_by_label("Visa applied for on").fill(iso(today))
-            page.get_by_label("Visa granted on").fill(iso(today))
-            page.get_by_label("Visa expires on").fill(iso(end + datetime.timedelta(days=90)))
+            fill_date(page, "Letter of support issued on", today)
+            fill_date(page, "Visa applied for on", today)
+            fill_date(page, "Visa granted on", today)
+            fill_date(page, "Visa expires on", end + datetime.timedelta(days=90))
         if kind == "travel":
             page.get_by_label("Upload evidence").set_input_files(
                 files=[

@@ -5,6 +5,7 @@ every page on the way, the error states included."""
 import pytest
 
 from handover.models import Handover
+from tests.e2e.dates import fill_date
 from tests.factories import InstituteFactory, UserFactory
 from tests.handover.factories import make_document, make_handover
 
@@ -31,7 +32,7 @@ def test_sender_ends_then_revokes_recipients_access(
     assert "Enter the last day" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
 
-    page.get_by_label("Recipients can download until").fill("2026-12-10")
+    fill_date(page, "Recipients can download until", ("10", "12", "2026"))
     page.get_by_role("button", name="Set end date").click()
     page.wait_for_url(f"**{handover.get_absolute_url()}")
     assert "Until 10 December 2026" in page.content()

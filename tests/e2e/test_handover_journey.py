@@ -10,6 +10,7 @@ from django.utils import timezone
 from handover.demo import sample_csv, sample_pdf
 from handover.markings import Marking
 from handover.models import Handover, HandoverStatus
+from tests.e2e.dates import fill_date
 from tests.factories import InstituteFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,7 +81,7 @@ def test_au_researcher_hands_two_documents_to_uk_recipients(page, live_server, a
     page.get_by_label("Benchmark report").check()
     page.get_by_label("Scores").check()
     due = timezone.localdate() + datetime.timedelta(days=10)
-    page.get_by_label("Acknowledge by").fill(due.isoformat())
+    fill_date(page, "Acknowledge by", due)
     page.get_by_label("Message (optional)").fill("Round 1 results for the joint evaluation.")
     page.get_by_role("button", name="Prepare handover").click()
     page.wait_for_url("**/documents/handovers/HO-*/")

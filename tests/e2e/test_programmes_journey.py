@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from programmes.models import Milestone, MilestoneStatus, Project
+from tests.e2e.dates import fill_date
 from tests.factories import InstituteFactory, ProgrammeFactory, UserFactory, enable_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,8 +57,8 @@ def test_manager_sets_up_a_project_researcher_completes_a_milestone(
     page.get_by_role("group", name="Lead institute").get_by_label(
         "UK AI Security Institute (UK-AISI)"
     ).check()
-    page.get_by_label("Start date").fill(today.isoformat())
-    page.get_by_label("End date").fill((today + datetime.timedelta(days=365)).isoformat())
+    fill_date(page, "Start date", today)
+    fill_date(page, "End date", today + datetime.timedelta(days=365))
     page.get_by_role("button", name="Add project").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert "Enter a title." in page.locator("#id_title-error").inner_text()
@@ -88,12 +89,12 @@ def test_manager_sets_up_a_project_researcher_completes_a_milestone(
     assert_accessible(page)
     page.get_by_label("Title").fill("Evaluation protocol agreed")
     page.get_by_label("Owner").select_option(label="Priya Shah")
-    page.get_by_label("Due date").fill((today + datetime.timedelta(days=5)).isoformat())
+    fill_date(page, "Due date", today + datetime.timedelta(days=5))
     page.get_by_role("button", name="Add and add another").click()
     page.wait_for_url("**/milestones/new/")
     page.get_by_label("Title", exact=True).fill("Joint report published")
     page.get_by_label("Owner").select_option(label="Sophie Walker")
-    page.get_by_label("Due date").fill((today + datetime.timedelta(days=90)).isoformat())
+    fill_date(page, "Due date", today + datetime.timedelta(days=90))
     page.get_by_label("Evaluation protocol agreed").check()
     page.get_by_role("button", name="Add milestone", exact=True).click()
     page.wait_for_url("**/programmes/projects/JRP-E2E-01/")

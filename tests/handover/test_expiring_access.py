@@ -140,8 +140,20 @@ def test_the_recipient_cannot_set_or_revoke_access(cast, sent, client_for):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("", "Enter the last day recipients can download its files."),
-        ("not a date", "Enter the date as a real date"),
+        ("", "Enter the last day to download"),
+        ("not a date", "The last day to download must be a real date"),
+        (
+            {
+                "access_ends_on_day": "31",
+                "access_ends_on_month": "4",
+                "access_ends_on_year": "2026",
+            },
+            "The last day to download must be a real date",
+        ),
+        (
+            {"access_ends_on_day": "1", "access_ends_on_month": "4", "access_ends_on_year": ""},
+            "The last day to download must include a year",
+        ),
         ("1999-12-31", "Enter a date on or after 1 January 2000."),
         ("2040-01-01", "Enter a date on or before 2 March 2036"),
     ],
@@ -150,7 +162,8 @@ def test_a_bad_end_date_is_a_clear_form_error(cast, sent, client_for, value, mes
     handover, _document = sent
     client = client_for("page", cast["uk_sender"])
     url = reverse("handover:handover_access_end", kwargs={"reference": handover.reference})
-    response = client.post(url, {"access_ends_on": value})
+    data = value if isinstance(value, dict) else {"access_ends_on": value}
+    response = client.post(url, data)
     assert response.status_code == 200
     assert message in response.content.decode()
     handover.refresh_from_db()

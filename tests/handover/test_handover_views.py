@@ -80,7 +80,16 @@ def test_prepare_send_acknowledge_through_the_pages(client, cast):
             "acknowledge_by",
             "today or in the future",
         ),
-        ({"acknowledge_by": "not a date"}, "acknowledge_by", "Enter a real date"),
+        (
+            {"acknowledge_by": "not a date"},
+            "acknowledge_by",
+            "The acknowledge-by date must be a real date",
+        ),
+        (
+            {"acknowledge_by_day": "12", "acknowledge_by_month": "", "acknowledge_by_year": ""},
+            "acknowledge_by",
+            "The acknowledge-by date must include a month and year",
+        ),
         ({"recipients": "colleague"}, "recipients", "must be people at the receiving institute"),
         ({"recipients": []}, "recipients", "Choose at least one recipient."),
         ({"versions": []}, "versions", "Choose at least one document"),

@@ -15,6 +15,7 @@ from django.db.models import Model
 from hypothesis import strategies as st
 
 from handover.demo import sample_pdf
+from portal.dates import GovukDateInput
 
 KEEP, HOSTILE, DROP = "keep", "hostile", "drop"
 
@@ -130,6 +131,48 @@ NASTY_NUMBERS = [
 ]
 
 
+# One box of a GOV.UK date input (day, month or year).
+NASTY_DATE_PARTS = [
+    "",
+    " ",
+    "0",
+    "00",
+    "1",
+    "29",
+    "31",
+    "32",
+    "13",
+    "-1",
+    "Feb",
+    "februarys",
+    "1999",
+    "2000",
+    "2026",
+    "2099",
+    "9999",
+    "0000",
+    "20266",
+    "26",
+    "1e3",
+    "99999999999999999999",
+    "１２",
+    "٣",
+    "\x00",
+    "x" * 300,
+]
+
+
+def _date_parts_strategy() -> st.SearchStrategy:
+    """Day, month and year boxes: each nasty, plausible or missing (None)."""
+    part = st.one_of(
+        st.sampled_from(NASTY_DATE_PARTS),
+        st.integers(-(2**70), 2**70).map(str),
+        st.text(max_size=6),
+        st.none(),
+    )
+    return st.tuples(part, part, part)
+
+
 def _over_long(field) -> st.SearchStrategy:
     limit = getattr(field, "max_length", None) or 10_000
     return st.sampled_from([limit + 1, limit * 10 + 7]).map(lambda n: "x" * n)
@@ -239,6 +282,16 @@ def hostile_data(data_strategy, form, base: dict) -> tuple[dict, dict]:
                 data.pop(key, None)
             if isinstance(field, forms.FileField):
                 files[bound.html_name] = value
+            elif isinstance(field.widget, GovukDateInput):
+                # Day, month and year boxes, as the page posts them, or one ISO value
+                # under the plain name, as the API and scripts post it.
+                if data_strategy.draw(st.booleans(), label=f"{bound.name} as parts?"):
+                    parts = data_strategy.draw(_date_parts_strategy(), label=bound.name)
+                    for part, text in zip(("day", "month", "year"), parts, strict=True):
+                        if text is not None:
+                            data[f"{bound.html_name}_{part}"] = text
+                else:
+                    data[bound.html_name] = value
             elif isinstance(field.widget, forms.MultiWidget):
                 data[f"{bound.html_name}_0"] = value
                 data[f"{bound.html_name}_1"] = data_strategy.draw(

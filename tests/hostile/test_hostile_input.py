@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from .cases import CASES, GET_CASES, VIEWS, Case
@@ -142,8 +142,12 @@ def post_hostile(
     refusals=(200,),
     accepts_base=True,
     accepted=lambda response: response.status_code == 302,
+    examples=(),
 ):
-    """Run the property for one form: draw, post, check; every example rolled back."""
+    """Run the property for one form: draw, post, check; every example rolled back.
+
+    ``examples`` are fixed regressions, each ``make(base, world)`` giving the data to post:
+    they run on every run, before the drawn ones."""
 
     # Sign everyone in before the first example: a session made inside an example's
     # transaction would be rolled back with it.
@@ -163,12 +167,12 @@ def post_hostile(
                 check_views(people, views, world, "after valid data")
             transaction.set_rollback(True)
 
-    @given(data=st.data())
-    def attempt(data):
+    @given(data=st.data(), fixed=st.none())
+    def attempt(data, fixed):
         cache.clear()  # rate limits start afresh for each example, as the rows do
         with transaction.atomic():
             before = (table_counts(), record_state(record))
-            posted, files = hostile_data(data, form, base)
+            posted, files = (fixed, {}) if fixed is not None else hostile_data(data, form, base)
             response = people(who).post(url, {**posted, **files})
             status = response.status_code
             assert status in (*refusals, 302), f"{url} answered {status} to {posted!r}"
@@ -183,6 +187,8 @@ def post_hostile(
                 check_views(people, views, world, f"after {posted!r}")
             transaction.set_rollback(True)
 
+    for make in examples:
+        attempt = example(data=None, fixed=make(base, world))(attempt)
     attempt()
 
 
@@ -221,6 +227,13 @@ def _record_for(case: Case, world):
     return None
 
 
+def _with_valid(base: dict, valid: dict) -> dict:
+    """The page's values with the case's valid ones: a date given whole (ISO, under its
+    plain name) replaces the Day, Month and Year boxes the page shows for it."""
+    boxes = {f"{name}_{part}" for name in valid for part in ("day", "month", "year")}
+    return {**{key: value for key, value in base.items() if key not in boxes}, **valid}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_portal_forms_survive_hostile_input(world, case):
     """Whatever is posted to a portal form: no 500, nothing half-saved, and the pages that
@@ -238,7 +251,7 @@ def test_portal_forms_survive_hostile_input(world, case):
         who=case.user,
         url=url,
         form=form,
-        base={**post_data(form), **case.valid(world)},
+        base=_with_valid(post_data(form), case.valid(world)),
         record=_record_for(case, world),
         views=views,
         world=world,
@@ -305,7 +318,10 @@ ADMIN_MODELS = sorted(
 
 # Which record each admin screen is tried on (else the first of its model).
 ADMIN_RECORDS = {
-    "accounts.User": lambda w: w.uk_staff,
+    # Not a person the app's pages are read as afterwards: an accepted change may
+    # deactivate the person, and a deactivated person is signed out (by design: see
+    # test_a_person_deactivated_in_the_admin_is_signed_out).
+    "accounts.User": lambda w: w.uk_applicant,
     "accounts.Institute": lambda w: w.au,
     "exchange.Opportunity": lambda w: w.au_opportunity,
     # A draft is the applicant's alone: the admin does not show it.
@@ -317,6 +333,24 @@ ADMIN_RECORDS = {
     "programmes.Milestone": lambda w: w.milestone,
     "handover.Document": lambda w: w.document,
     "handover.Handover": lambda w: w.handover,
+}
+
+# Fixed regressions, posted on every run before the drawn examples: (base, world) -> data.
+ADMIN_EXAMPLES = {
+    # A key too large for SQLite's integers in an autocomplete field: was an OverflowError
+    # (500) when the widget looked it up to show the form again.
+    "exchange.Application": [
+        lambda base, w: {**base, "line_manager": "9" * 30},
+        lambda base, w: {**base, "applicant": str(2**63)},
+    ],
+    # The same in a field of several references.
+    "accounts.SingleSignOn": [lambda base, w: {**base, "domains": ["9" * 30]}],
+    "accounts.User": [
+        lambda base, w: {**base, "groups": ["9" * 30]},
+        # "Active" unticked (left out of the post, as a browser does): accepted, and
+        # the pages still answer for everyone else.
+        lambda base, w: {key: value for key, value in base.items() if key != "is_active"},
+    ],
 }
 
 ADMIN_VIEWS = {
@@ -383,4 +417,22 @@ def test_admin_forms_survive_hostile_input(world, label):
         world=world,
         refusals=(200, 403),
         accepts_base=page.context["has_change_permission"],
+        examples=ADMIN_EXAMPLES.get(label, ()),
     )
+
+
+def test_a_person_deactivated_in_the_admin_is_signed_out(world):
+    """Unticking "Active" ends the person's access at once: their next page is the
+    sign-in page (why the admin cases read the app's pages as other people)."""
+    people = People(world)
+    person = world.uk_staff
+    assert people("uk_staff").get(reverse("home")).status_code == 200
+    url = reverse("admin:accounts_user_change", args=[person.pk])
+    data = admin_post_data(people("admin").get(url))
+    del data["is_active"]
+    assert people("admin").post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert not person.is_active
+    response = people("uk_staff").get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")

@@ -391,7 +391,7 @@ def test_manager_sets_a_start_date_that_shows_as_the_bar_start(world, client):
         ("2027-06-01", "The start date must be on or before the due date"),
         ("2025-06-01", "The start date must be within the project’s dates"),
         ("1999-12-31", "Enter a date on or after"),
-        ("not a date", "Enter the start date as a real date"),
+        ("not a date", "Start date must be a real date"),
     ],
 )
 def test_a_bad_start_date_is_refused_beside_the_field(world, client, start, message):

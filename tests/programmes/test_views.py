@@ -220,7 +220,11 @@ def test_manager_adds_a_milestone(world, client):
     ("overrides", "message"),
     [
         ({"due_date": "2030-01-01"}, "The due date must be within the project’s dates"),
-        ({"due_date": "not a date"}, "Enter the due date as a real date"),
+        ({"due_date": "not a date"}, "Due date must be a real date"),
+        (
+            {"due_date_day": "31", "due_date_month": "2", "due_date_year": "2027"},
+            "Due date must be a real date",
+        ),
         ({"title": ""}, "Enter a title."),
         ({"owner": ""}, "Choose who owns this milestone."),
     ],
