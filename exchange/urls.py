@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, checklists, opportunities, secondments
+from .views import applications, checklists, delegations, opportunities, secondments
 
 app_name = "exchange"
 
@@ -37,6 +37,9 @@ urlpatterns = [
         applications.application_action,
         name="application_action",
     ),
+    path("delegates/", delegations.delegation_list, name="delegation_list"),
+    path("delegates/new/", delegations.delegation_create, name="delegation_create"),
+    path("delegates/<int:pk>/end/", delegations.delegation_end, name="delegation_end"),
     path("secondments/", secondments.secondment_list, name="secondment_list"),
     path("secondments/<int:pk>/", secondments.secondment_detail, name="secondment_detail"),
     path(
