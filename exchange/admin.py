@@ -425,16 +425,13 @@ class DecisionReassignmentForm(forms.ModelForm):
         model = DecisionReassignment
         fields = ["application", "to_person", "reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "application": "Submitted applications waiting for their line manager's endorsement.",
+            "to_person": "Someone at the applicant's institute.",
+            "reason": "Told to the new line manager and kept on the history.",
+        }
 
     user = None  # the signed-in admin (set by the admin's get_form)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[
-            "application"
-        ].help_text = "Submitted applications waiting for their line manager's endorsement."
-        self.fields["to_person"].help_text = "Someone at the applicant's institute."
-        self.fields["reason"].help_text = "Told to the new line manager and kept on the history."
 
     def clean(self):
         cleaned = super().clean()
