@@ -536,3 +536,24 @@ def test_an_admin_ends_a_delegation_in_the_admin(line, world):
     assert delegation.revoked_by == admin
     au = client_for(_institute_admin(world.au))
     assert au.get(changelist).context["cl"].result_count == 0
+
+
+def test_delegation_in_force_is_the_one_rule(line, world, monkeypatch):
+    """Say no delegation is in force: the delegate's actions, lists, reminders and the
+    services all follow."""
+    from django.db.models import Q
+
+    application, deputy, _delegation = line
+    assert "endorse" in selectors.application_actions_for(user=deputy, application=application)
+    later = datetime.datetime(2026, 8, 12, 10, tzinfo=datetime.UTC)
+    assert _recipients(reminders.awaiting_endorsement_by_delegate(later)) == {deputy.pk}
+    monkeypatch.setattr(
+        access, "delegation_in_force", lambda *, on, prefix="": Q(**{f"{prefix}pk__in": []})
+    )
+    assert not selectors.application_actions_for(user=deputy, application=application)
+    assert not access.applications_visible_to(deputy).filter(pk=application.pk).exists()
+    assert not selectors.application_list_to_endorse(deputy).exists()
+    assert not selectors.applications_waiting_on(deputy).exists()
+    assert not _recipients(reminders.awaiting_endorsement_by_delegate(later))
+    with pytest.raises(PermissionDenied):
+        services.application_endorse(application=application, actor=deputy)
