@@ -32,7 +32,7 @@ from handover.services import access_record
 from notifications.models import Digest, Preference, Reminder
 from notifications.services import notify
 from programmes import services as programme_services
-from programmes.models import MembershipRole, MilestoneDueDateChange
+from programmes.models import Deliverable, MembershipRole, MilestoneDueDateChange
 from tests.exchange.factories import PNG_BYTES, OpportunityFactory, World
 from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 from tests.handover.factories import make_document, make_handover, upload
@@ -144,6 +144,12 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
         title="Protocol agreed",
         due_date=datetime.date(2026, 12, 1),
     )
+    w.deliverable = Deliverable.objects.create(
+        milestone=w.milestone,
+        title="Protocol document",
+        owner=w.researcher,
+        due_date=datetime.date(2026, 12, 1),
+    )
     w.feed = programme_services.calendar_feed_reset(user=w.researcher)
     w.token, _raw = api_services.token_create(
         actor=w.researcher, name="Laptop", scope="read", expires_in_days=30, mfa_done=False
@@ -227,6 +233,12 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         changed_by=uk_person,
         reason="Slipped",
     )
+    deliverable = Deliverable.objects.create(
+        milestone=milestone,
+        title="UK-only deliverable",
+        owner=uk_person,
+        due_date=milestone.due_date,
+    )
     feed = programme_services.calendar_feed_reset(user=uk_person)
     uk_deputy = UserFactory(institute=uk, roles=[Role.PROGRAMME_MANAGER.value])
     delegation = Delegation.objects.create(
@@ -280,6 +292,7 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "programmes.milestone": milestone,
         "programmes.projectmembership": membership,
         "programmes.milestoneduedatechange": due_change,
+        "programmes.deliverable": deliverable,
         "programmes.calendarfeed": feed,
         "handover.document": document,
         "handover.documentversion": version,
