@@ -6,7 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import access as accounts_access
 from accounts.admin_widgets import TolerantAutocompleteAdmin
+from accounts.models import User
 from portal.admin import InstituteScopedAdmin, run_each
 from programmes.models import Programme
 
@@ -19,6 +21,8 @@ from .models import (
     ChecklistTemplate,
     ChecklistTemplateItem,
     ClearanceRecognition,
+    DecisionReassignment,
+    Delegation,
     ExchangeQuota,
     MidpointReview,
     Opportunity,
@@ -27,6 +31,7 @@ from .models import (
     Secondment,
     SecondmentDateChange,
 )
+from .services.delegations import decision_reassign_check
 from .services.opportunities import opportunity_validate
 
 
@@ -405,8 +410,150 @@ class SavedSearchAdmin(InstituteScopedAdmin, admin.ModelAdmin):
         "created_at",
     ]
 
+
+@admin.register(Delegation)
+class DelegationAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    """Acting delegates are named by the delegator on the site; here admins of the
+    delegator's institute read them and end them early."""
+
+    institute_lookups = ("delegator__institute",)
+    list_select_related = ["delegator", "delegate"]
+    list_display = ["delegator", "delegate", "kind", "start", "end", "revoked_at"]
+    list_filter = ["kind", "revoked_at"]
+    search_fields = [
+        "delegator__email",
+        "delegator__full_name",
+        "delegate__email",
+        "delegate__full_name",
+    ]
+    date_hierarchy = "start"
+    fields = [
+        "delegator",
+        "delegate",
+        "kind",
+        "start",
+        "end",
+        "reason",
+        "created_by",
+        "created_at",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    revert_allowed = False
+    actions = ["end_now"]
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Ended, never deleted: the history of who acted for whom stays.
+        return False
+
+    @admin.action(description="End the selected delegations now")
+    def end_now(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset,
+            lambda obj: services.delegation_end(delegation=obj, actor=request.user),
+            done="{count} ended.",
+        )
+
+
+class DecisionReassignmentForm(forms.ModelForm):
+    """Move a submitted application's endorsement to another line manager."""
+
+    class Meta:
+        model = DecisionReassignment
+        fields = ["application", "to_person", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "application": "Submitted applications waiting for their line manager's endorsement.",
+            "to_person": "Someone at the applicant's institute.",
+            "reason": "Told to the new line manager and kept on the history.",
+        }
+
+    user = None  # the signed-in admin (set by the admin's get_form)
+
+    def clean(self):
+        cleaned = super().clean()
+        application, to_person = cleaned.get("application"), cleaned.get("to_person")
+        if application is None or self.errors:
+            return cleaned
+        try:
+            cleaned["reason"] = decision_reassign_check(
+                application=application,
+                to_person=to_person,
+                reason=cleaned.get("reason", ""),
+                actor=self.user,
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+        return cleaned
+
+
+@admin.register(DecisionReassignment)
+class DecisionReassignmentAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    """An admin of the applicant's institute reassigns a waiting line-manager decision,
+    with a reason: recorded here, on the application's history and in the audit log."""
+
+    form = DecisionReassignmentForm
+    institute_lookups = ("application__home_institute",)
+    list_select_related = ["application__applicant", "from_person", "to_person", "reassigned_by"]
+    list_display = ["application", "from_person", "to_person", "reassigned_by", "at"]
+    search_fields = ["application__applicant__email", "to_person__email", "reason"]
+    date_hierarchy = "at"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        form_class.user = request.user
+        return form_class
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        if db_field.name == "application":
+            waiting = Application.objects.filter(status=Application.Status.SUBMITTED)
+            kwargs["queryset"] = accounts_access.in_admin_scope(
+                waiting, user=user, lookups=("home_institute",)
+            ).select_related("applicant", "opportunity")
+        if db_field.name == "to_person":
+            people = User.objects.filter(is_active=True).order_by("full_name", "email")
+            kwargs["queryset"] = accounts_access.in_admin_scope(
+                people, user=user, lookups=("institute",)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["application", "from_person", "to_person", "reason", "reassigned_by", "at"]
+        return []
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["application", "to_person", "reason"]
+        return ["application", "from_person", "to_person", "reason", "reassigned_by", "at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        done = services.decision_reassign(
+            application=form.cleaned_data["application"],
+            to_person=form.cleaned_data["to_person"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        obj.pk = done.pk
+        obj.from_person = done.from_person
+        obj.reassigned_by = done.reassigned_by
+        obj.at = done.at

@@ -1,8 +1,9 @@
 from itertools import chain
 
 from django import forms
+from django.db.models import Q
 
-from accounts.models import Institute
+from accounts.models import Institute, User
 from accounts.selectors import user_list_at_institute
 from portal import bounds
 from portal.dates import GovukDateField
@@ -15,6 +16,7 @@ from .models import (
     Application,
     ChecklistItem,
     ClearanceLevel,
+    Delegation,
     Direction,
     ItemKind,
     MidpointReview,
@@ -452,3 +454,62 @@ class SavedSearchForm(forms.ModelForm):
     def _post_clean(self):
         # The service checks the record (the cap, names, bounds) and saves it.
         pass
+
+
+class DelegationForm(forms.Form):
+    """Name an acting delegate for a range of days (leave, a handover of duties)."""
+
+    kind = forms.ChoiceField(
+        label="Which decisions?",
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose which decisions your delegate takes.",
+            "invalid_choice": "Choose which decisions your delegate takes.",
+        },
+    )
+    delegate = forms.ModelChoiceField(
+        label="Acting delegate",
+        queryset=None,
+        help_text="A colleague at your institute who manages people here. Programme manager "
+        "decisions go only to another programme manager.",
+        error_messages={
+            "required": "Choose your acting delegate.",
+            "invalid_choice": "Choose your acting delegate from the list.",
+        },
+    )
+    start = GovukDateField(label="First day", validators=[bounds.validate_entered_date])
+    end = GovukDateField(
+        label="Last day",
+        validators=[bounds.validate_entered_date],
+        help_text="Up to a year after the first day.",
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: annual leave, or handing over duties.",
+    )
+
+    def __init__(self, *args, delegator, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = access.delegation_kinds_for(delegator)
+        labels = dict(Delegation.Kind.choices)
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+        eligible = Q()
+        for kind in kinds:
+            eligible |= Q(pk__in=access.eligible_delegates(delegator=delegator, kind=kind))
+        self.fields["delegate"].queryset = (
+            User.objects.filter(eligible).order_by("full_name", "email")
+            if kinds
+            else User.objects.none()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day must be the same as or after the first day.")
+        return cleaned

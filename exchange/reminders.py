@@ -22,7 +22,7 @@ from notifications.windows import (
     relative_day,
 )
 
-from . import access
+from . import access, selectors
 from .models import Application, ChecklistItem, Secondment
 
 WAITING_WORKING_DAYS = 5
@@ -31,7 +31,7 @@ WAITING_WORKING_DAYS = 5
 # --- applications waiting on a decision ----------------------------------------------
 
 
-def _waiting(now, status: str, recipient: str):
+def _waiting(now, status: str, recipient: str, also: Q | None = None):
     """Waiting ``WAITING_WORKING_DAYS`` working days for ``recipient``, counted on the
     working days of the recipient's institute (one cutoff per institute), then weekly."""
     where = f"{recipient}__institute"
@@ -60,7 +60,7 @@ def _waiting(now, status: str, recipient: str):
         # One filter() for everything about the recipient, so that a recipient reached
         # through a many-to-many (programme managers) is one join, tested as a whole.
         Application.objects.filter(status=status).filter(
-            waited & Q(**{f"{recipient}__isnull": False})
+            waited & Q(**{f"{recipient}__isnull": False}) & (also or Q())
         ),
         object_id=F("pk"),
         recipient_id=F(recipient),
@@ -79,12 +79,31 @@ def awaiting_acceptance(now):
     return _waiting(now, Application.Status.ENDORSED, "programme__managers")
 
 
+def awaiting_endorsement_by_delegate(now):
+    """Submitted, and the line manager has an acting delegate today: reminded alike."""
+    recipient, condition = access.acting_delegates_path(
+        role_path="line_manager", kind=access.LINE, on=now.date()
+    )
+    return _waiting(now, Application.Status.SUBMITTED, recipient, condition)
+
+
+def awaiting_acceptance_by_delegate(now):
+    """Endorsed, and a host-side manager of its programme has an acting delegate today."""
+    recipient, condition = access.acting_delegates_path(
+        role_path="programme__managers", kind=access.HOST, on=now.date()
+    )
+    at_host = Q(programme__managers__institute=F("host_institute"))
+    return _waiting(now, Application.Status.ENDORSED, recipient, condition & at_host)
+
+
 def describe_waiting(application: Application, reminder) -> Message:
     today = today_for(reminder.recipient)
     waited = (today - local_now(reminder.recipient, application.status_changed_at).date()).days
     step = "endorse" if application.status == Application.Status.SUBMITTED else "accept or decline"
+    acting_for = selectors.acting_decider_for(user=reminder.recipient, application=application)
     return Message(
-        subject=f"Application {application.reference} from {application.applicant} is "
+        subject=f"{f'Acting for {acting_for}: ' if acting_for else ''}"
+        f"Application {application.reference} from {application.applicant} is "
         f"waiting for your decision",
         body=f"It has waited {waited} day{pluralize(waited)} for you to {step} it. "
         f"You will be reminded weekly until it has a decision.",
@@ -241,7 +260,7 @@ def _secondments():
 
 
 def _applications():
-    return Application.objects.select_related("applicant")
+    return Application.objects.select_related("applicant", "line_manager")
 
 
 RULES = [
@@ -259,6 +278,24 @@ RULES = [
         kind="application_awaiting_decision",
         model=Application,
         due=awaiting_acceptance,
+        describe=describe_waiting,
+        visible_to=access.applications_visible_to,
+        queryset=_applications,
+    ),
+    Rule(
+        name="exchange.application_awaiting_endorsement.delegate",
+        kind="application_awaiting_decision",
+        model=Application,
+        due=awaiting_endorsement_by_delegate,
+        describe=describe_waiting,
+        visible_to=access.applications_visible_to,
+        queryset=_applications,
+    ),
+    Rule(
+        name="exchange.application_awaiting_acceptance.delegate",
+        kind="application_awaiting_decision",
+        model=Application,
+        due=awaiting_acceptance_by_delegate,
         describe=describe_waiting,
         visible_to=access.applications_visible_to,
         queryset=_applications,

@@ -3,8 +3,22 @@
 import datetime
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -12,6 +26,7 @@ from django.utils.text import capfirst
 from accounts.clock import local_now, today_for
 from accounts.models import Institute, User
 from programmes import access as programmes_access
+from programmes.models import Programme
 
 from . import access, quotas
 from .models import (
@@ -19,6 +34,7 @@ from .models import (
     Application,
     ApplicationEvent,
     ChecklistItem,
+    Delegation,
     Direction,
     ExchangeQuota,
     ItemKind,
@@ -127,23 +143,135 @@ def application_for_opportunity(*, user: User, opportunity: Opportunity) -> Appl
 
 
 def application_list_to_endorse(user: User) -> QuerySet[Application]:
+    """Those naming me as line manager, and those naming someone I act for today (the
+    page marks these "Acting for" their line manager)."""
+    acting = Q(line_manager_id__in=access.acting_for_ids(user, access.LINE))
     return _with_people(
-        access.applications_visible_to(user).filter(line_manager=user).exclude(applicant=user)
+        access.applications_visible_to(user)
+        .filter(Q(line_manager=user) | acting)
+        .exclude(applicant=user)
     )
 
 
 def application_queue_for_manager(user: User) -> QuerySet[Application]:
-    return _with_people(access.applications_managed_by(user))
+    """The pipeline of my programmes, and of those of the managers I act for today."""
+    return _with_people(
+        access.applications_managed_by(user)
+        | access.applications_acting_on(user).exclude(applicant=user)
+    )
+
+
+@dataclass
+class ActingFor:
+    """Whom a person acts for today: marks what they see only as someone's delegate
+    ("Acting for <name>"). A handful of queries, whatever the number of applications."""
+
+    user_id: int | None = None
+    line: dict[int, User] = field(default_factory=dict)
+    host_programmes: dict[int, User] = field(default_factory=dict)
+    host_institutes: dict[int, User] = field(default_factory=dict)
+    own_programmes: set = field(default_factory=set)
+    own_institutes: set = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.line or self.host_programmes or self.host_institutes)
+
+    def person_for(self, application: Application) -> User | None:
+        """The person ``application`` is seen for, when seen only as their delegate."""
+        if not self:
+            return None
+        line_manager = application.line_manager_id
+        if line_manager in self.line and line_manager != self.user_id:
+            return self.line[line_manager]
+        if application.programme_id:
+            if application.programme_id in self.own_programmes:
+                return None
+            return self.host_programmes.get(application.programme_id)
+        if application.host_institute_id in self.own_institutes:
+            return None
+        return self.host_institutes.get(application.host_institute_id)
+
+    def mark(self, applications):
+        """Set ``acting_for`` on each application (None where it is the person's own)."""
+        for application in applications:
+            application.acting_for = self.person_for(application)
+        return applications
+
+
+def acting_for(user: User) -> ActingFor:
+    """Whom ``user`` acts for today and what of theirs it opens (see ``ActingFor``)."""
+    if not user.is_authenticated:
+        return ActingFor()
+    delegations = list(
+        access.delegations_in_force(on=today_for(user))
+        .filter(delegate=user)
+        .select_related("delegator")
+        .order_by("delegator__full_name", "pk")
+    )
+    if not delegations:
+        return ActingFor(user_id=user.pk)
+    result = ActingFor(user_id=user.pk)
+    hosts: dict[int, User] = {}
+    for delegation in delegations:
+        if delegation.kind == access.LINE:
+            result.line.setdefault(delegation.delegator_id, delegation.delegator)
+        else:
+            hosts.setdefault(delegation.delegator_id, delegation.delegator)
+    if hosts:
+        through = Programme.managers.through.objects.filter(user_id__in=hosts)
+        for programme_id, manager_id in through.values_list("programme_id", "user_id"):
+            result.host_programmes.setdefault(programme_id, hosts[manager_id])
+        institutes = Programme.institutes.through.objects.filter(
+            programme_id__in=list(result.host_programmes)
+        ).values_list("programme_id", "institute_id")
+        for programme_id, institute_id in institutes:
+            result.host_institutes.setdefault(institute_id, result.host_programmes[programme_id])
+        result.own_programmes = set(
+            programmes_access.managed_programme_ids(user).values_list("programme_id", flat=True)
+            if not user.is_superuser
+            else Programme.objects.values_list("pk", flat=True)
+        )
+        result.own_institutes = set(
+            Programme.institutes.through.objects.filter(
+                programme_id__in=result.own_programmes
+            ).values_list("institute_id", flat=True)
+        )
+    return result
+
+
+# --- acting delegates ------------------------------------------------------------------
+
+
+def delegations_given(user: User) -> QuerySet[Delegation]:
+    """The person's own delegations, current and upcoming (not ended), soonest first."""
+    return (
+        access.delegations_visible_to(user)
+        .filter(delegator=user, revoked_at__isnull=True, end__gte=today_for(user))
+        .select_related("delegate")
+        .order_by("start", "pk")
+    )
+
+
+def delegations_held(user: User) -> QuerySet[Delegation]:
+    """Where the person is named acting delegate, current and upcoming, soonest first."""
+    return (
+        access.delegations_visible_to(user)
+        .filter(delegate=user, revoked_at__isnull=True, end__gte=today_for(user))
+        .select_related("delegator")
+        .order_by("start", "pk")
+    )
 
 
 def application_events(application: Application) -> QuerySet[ApplicationEvent]:
-    return application.events.select_related("actor").order_by("at", "pk")
+    return application.events.select_related("actor", "on_behalf_of").order_by("at", "pk")
 
 
 def application_detail_queryset(user: User) -> QuerySet[Application]:
     """The applications a person may open, with what the page shows."""
     return _with_people(access.applications_visible_to(user)).prefetch_related(
-        Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor"))
+        Prefetch(
+            "events", queryset=ApplicationEvent.objects.select_related("actor", "on_behalf_of")
+        )
     )
 
 
@@ -300,13 +428,48 @@ def applications_waiting_on(user: User) -> QuerySet[Application]:
         status=Application.Status.ENDORSED,
         host_institute_id=user.institute_id,
     )
-    return (
-        Application.objects.filter(
-            Q(line_manager=user, status=Application.Status.SUBMITTED)
-            | host_manager
-            | Q(applicant=user, status=Application.Status.RETURNED)
+    # As an acting delegate: the decisions waiting on the people I act for today.
+    acting = (
+        Q(
+            line_manager_id__in=access.acting_for_ids(user, access.LINE),
+            status=Application.Status.SUBMITTED,
         )
-        .select_related("applicant", "opportunity", "host_institute")
+        | Q(
+            pk__in=access.applications_acting_on(user).values("pk"),
+            status=Application.Status.ENDORSED,
+            host_institute_id=user.institute_id,
+        )
+    ) & ~Q(applicant=user)
+    own = (
+        Q(line_manager=user, status=Application.Status.SUBMITTED)
+        | host_manager
+        | Q(applicant=user, status=Application.Status.RETURNED)
+    )
+    # Whom a host decision is taken for, named in the same query (My work is one query).
+    host_delegator = (
+        access.delegations_in_force(on=today_for(user))
+        .filter(delegate=user, kind=access.HOST)
+        .filter(
+            Q(delegator__managed_programmes=OuterRef("programme_id"))
+            | Q(delegator__managed_programmes__institutes=OuterRef("host_institute_id"))
+        )
+        .annotate(
+            name=Coalesce(
+                NullIf("delegator__full_name", Value("")),
+                "delegator__email",
+                output_field=CharField(),
+            )
+        )
+        .order_by("delegator__full_name", "pk")
+        .values("name")[:1]
+    )
+    return (
+        Application.objects.filter(own | acting)
+        .annotate(
+            own=ExpressionWrapper(own, output_field=BooleanField()),
+            acting_host_name=Subquery(host_delegator),
+        )
+        .select_related("applicant", "opportunity", "host_institute", "line_manager")
         .order_by("status_changed_at", "pk")
     )
 
@@ -339,6 +502,13 @@ def my_work_sections(user) -> list[dict]:
         # Whole days on the person's calendar; nothing to count on the day itself.
         waited = (today - local_now(user, application.status_changed_at).date()).days
         since = "today" if waited <= 0 else f"for {waited} day{'s' if waited != 1 else ''}"
+        if not application.own:
+            acting = (
+                application.line_manager
+                if application.status == Application.Status.SUBMITTED
+                else application.acting_host_name
+            )
+            action = f"Acting for {acting}: {action[0].lower()}{action[1:]}"
         application_items.append(
             {
                 "title": f"{application.reference}: {target}",
@@ -382,15 +552,31 @@ def application_actions_for(*, user: User, application: Application) -> list[str
     is_applicant = user.pk == application.applicant_id
     if is_applicant and status in Application.EDITABLE:
         actions += ["edit", "submit"]
-    if status == "submitted" and access.is_line_manager(user=user, application=application):
+    if status == "submitted" and access.may_decide_as_line_manager(
+        user=user, application=application
+    ):
         actions += ["endorse", "return", "decline"]
-    if status == "endorsed" and access.can_decide_as_host(user=user, application=application):
+    if status == "endorsed" and access.may_decide_as_host(user=user, application=application):
         actions += ["accept", "return", "decline"]
     if is_applicant and status not in Application.FINAL:
         secondment = getattr(application, "secondment", None) if status == "accepted" else None
         if secondment is None or secondment.status in ("planning", "ready"):
             actions.append("withdraw")
     return actions
+
+
+def acting_decider_for(*, user: User, application: Application) -> User | None:
+    """The person on whose behalf ``user`` would take the waiting decision, when they
+    would take it only as that person's acting delegate."""
+    if application.status == Application.Status.SUBMITTED:
+        if access.is_line_manager(user=user, application=application):
+            return None
+        return access.acting_line_manager_for(user=user, application=application)
+    if application.status == Application.Status.ENDORSED:
+        if access.can_decide_as_host(user=user, application=application):
+            return None
+        return access.acting_host_manager_for(user=user, application=application)
+    return None
 
 
 def secondment_actions_for(*, user: User, secondment: Secondment) -> list[str]:

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import applications, checklists, opportunities, reports, searches, secondments
+from .views import (
+    applications,
+    checklists,
+    delegations,
+    opportunities,
+    reports,
+    searches,
+    secondments,
+)
 
 app_name = "exchange"
 
@@ -44,6 +52,9 @@ urlpatterns = [
         applications.application_action,
         name="application_action",
     ),
+    path("delegates/", delegations.delegation_list, name="delegation_list"),
+    path("delegates/new/", delegations.delegation_create, name="delegation_create"),
+    path("delegates/<int:pk>/end/", delegations.delegation_end, name="delegation_end"),
     path("secondments/", secondments.secondment_list, name="secondment_list"),
     path("secondments/<int:pk>/", secondments.secondment_detail, name="secondment_detail"),
     path(

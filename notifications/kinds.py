@@ -146,6 +146,12 @@ KINDS: dict[str, Kind] = {
             EVENT,
         ),
         Kind(
+            "delegation_named",
+            "Named as acting delegate",
+            "Someone named you to take their decisions for a while, or ended it.",
+            EVENT,
+        ),
+        Kind(
             "secondment_ready",
             "Secondment ready",
             "A secondment you are part of was marked ready to start.",

@@ -154,8 +154,12 @@ class ApplicationViewSet(ReadViewSet):
         application = self.record()
         if "accept" not in self.actions_for(application):
             raise PermissionDenied("You cannot accept this application now.")
+        # An acting delegate accepts with the programmes of the manager they act for.
+        manager = (
+            selectors.acting_decider_for(user=request.user, application=application) or request.user
+        )
         form = bound_form(
-            lambda data: AcceptForm(data, application=application, manager=request.user), request
+            lambda data: AcceptForm(data, application=application, manager=manager), request
         )
         run_form(
             form,

@@ -18,6 +18,7 @@ from .checklists import (
 )
 from .clearances import ClearanceRecognition, scheme_of
 from .common import ClearanceLevel, Direction, cv_upload_to, evidence_upload_to
+from .delegations import MAX_DELEGATION_DAYS, DecisionReassignment, Delegation
 from .opportunities import Opportunity
 from .quotas import ExchangeQuota, QuotaUnit
 from .searches import NO_CLEARANCE, SAVED_SEARCHES_PER_PERSON, SavedSearch
@@ -38,10 +39,13 @@ __all__ = [
     "ChecklistTemplateItem",
     "ClearanceLevel",
     "ClearanceRecognition",
+    "DecisionReassignment",
+    "Delegation",
     "Direction",
     "DueAnchor",
     "ExchangeQuota",
     "ItemKind",
+    "MAX_DELEGATION_DAYS",
     "MidpointReview",
     "Opportunity",
     "Party",

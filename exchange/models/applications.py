@@ -147,10 +147,19 @@ class Application(models.Model):
 
 
 class ApplicationEvent(models.Model):
-    """One transition of an application: who, when, from, to and why."""
+    """One transition of an application: who, when, from, to and why (and, for an acting
+    delegate's decision, on whose behalf)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # When the actor decided as an acting delegate: the person whose decision it was.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     at = models.DateTimeField(default=timezone.now)
     from_status = models.CharField(max_length=10, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Application.Status.choices)

@@ -24,6 +24,7 @@ from .clearances import (
     clearance_meets_requirement,
 )
 from .dates import add_months, validate_period
+from .delegations import decision_reassign, delegation_create, delegation_end
 from .opportunities import (
     opportunity_close,
     opportunity_create,
@@ -60,6 +61,9 @@ __all__ = [
     "clearance_level_problem",
     "clearance_meets",
     "clearance_meets_requirement",
+    "decision_reassign",
+    "delegation_create",
+    "delegation_end",
     "midpoint_review_submit",
     "opportunity_alerts_send",
     "opportunity_close",

@@ -207,29 +207,66 @@ def application_submit(*, application: Application, actor: User) -> Application:
     record_event(application, actor=actor, to=S.SUBMITTED)
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "status_changed_at", "submitted_at", "updated_at"])
+    subject = (
+        f"{application.applicant} {'resubmitted' if resubmitted else 'submitted'} "
+        f"an exchange application for your endorsement ({application.reference})"
+    )
     notify(
         recipient=application.line_manager,
         kind="application_submitted",
-        subject=f"{application.applicant} {'resubmitted' if resubmitted else 'submitted'} "
-        f"an exchange application for your endorsement ({application.reference})",
+        subject=subject,
         url=application.get_absolute_url(),
         about=application,
     )
+    for delegate in _acting_delegates(application, [application.line_manager_id], access.LINE):
+        notify(
+            recipient=delegate,
+            kind="application_submitted",
+            subject=f"Acting for {application.line_manager}: {subject}",
+            url=application.get_absolute_url(),
+            about=application,
+        )
     return application
 
 
-def _require_line_manager(application: Application, actor: User, what: str) -> None:
-    if not access.is_line_manager(user=actor, application=application):
-        raise PermissionDenied(f"Only the named line manager can {what} this application.")
+def _acting_delegates(application: Application, people_ids, kind: str) -> list[User]:
+    """The acting delegates today of ``people_ids``, other than the applicant: a decision
+    waiting on those people is told to them too."""
+    return list(
+        access.acting_delegates_of(people_ids, kind, on=today_for(application.applicant))
+        .filter(is_active=True)
+        .exclude(pk=application.applicant_id)
+        .exclude(pk__in=people_ids)
+        .order_by("pk")
+    )
+
+
+def _require_line_manager(application: Application, actor: User, what: str) -> User | None:
+    """The named line manager or their acting delegate; returns on whose behalf a
+    delegate acts (None for the line manager themselves)."""
+    if access.is_line_manager(user=actor, application=application):
+        return None
+    acting_for = access.acting_line_manager_for(user=actor, application=application)
+    if acting_for is None:
+        raise PermissionDenied(
+            f"Only the named line manager or their acting delegate can {what} this application."
+        )
+    return acting_for
 
 
 @transaction.atomic
 def application_endorse(*, application: Application, actor: User, reason: str = "") -> Application:
     application = locked_application(application)
-    _require_line_manager(application, actor, "endorse")
+    on_behalf_of = _require_line_manager(application, actor, "endorse")
     if application.status != S.SUBMITTED:
         raise ValidationError("Only a submitted application can be endorsed.")
-    record_event(application, actor=actor, to=S.ENDORSED, reason=(reason or "").strip())
+    record_event(
+        application,
+        actor=actor,
+        to=S.ENDORSED,
+        reason=(reason or "").strip(),
+        on_behalf_of=on_behalf_of,
+    )
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
     url = application.get_absolute_url()
     notify(
@@ -239,50 +276,65 @@ def application_endorse(*, application: Application, actor: User, reason: str = 
         url=url,
         about=application,
     )
-    for manager in access.application_managers(application):
+    managers = list(access.application_managers(application))
+    subject = f"An endorsed exchange application waits for a decision ({application.reference})"
+    for manager in managers:
         if manager.pk == application.applicant_id:
             continue
         notify(
             recipient=manager,
             kind="application_endorsed",
-            subject=f"An endorsed exchange application waits for a decision "
-            f"({application.reference})",
+            subject=subject,
+            url=url,
+            about=application,
+        )
+    host_ids = [m.pk for m in managers if m.institute_id == application.host_institute_id]
+    for delegate in _acting_delegates(application, host_ids, access.HOST):
+        notify(
+            recipient=delegate,
+            kind="application_endorsed",
+            subject=f"As acting delegate: {subject}",
             url=url,
             about=application,
         )
     return application
 
 
-def _decider(application: Application, actor: User, what: str) -> str:
+def _decider(application: Application, actor: User, what: str) -> User | None:
     """Who may return or decline now: the line manager while it waits for endorsement,
-    the host's programme manager once endorsed."""
+    the host's programme manager once endorsed, or their acting delegate. Returns on
+    whose behalf a delegate acts (None when the actor decides in their own right)."""
     if application.status == S.SUBMITTED:
-        _require_line_manager(application, actor, what)
-        return "line manager"
+        return _require_line_manager(application, actor, what)
     if application.status == S.ENDORSED:
-        _require_host_manager(application, actor, what)
-        return "programme manager"
+        return _require_host_manager(application, actor, what)
     raise ValidationError(
         f"This application is {application.get_status_display().lower()}: it cannot be "
         f"{'returned' if what == 'return' else 'declined'} now."
     )
 
 
-def _require_host_manager(application: Application, actor: User, what: str) -> None:
+def _require_host_manager(application: Application, actor: User, what: str) -> User | None:
+    """A programme manager at the host institute, or the acting delegate of one; returns
+    on whose behalf a delegate acts (None for a manager deciding themselves)."""
+    if access.can_decide_as_host(user=actor, application=application):
+        return None
+    acting_for = access.acting_host_manager_for(user=actor, application=application)
+    if acting_for is not None:
+        return acting_for
     if not access.user_manages_application(user=actor, application=application):
         raise PermissionDenied(f"Only a programme manager can {what} this application.")
-    if not access.can_decide_as_host(user=actor, application=application):
-        raise PermissionDenied(
-            f"Only a programme manager at the host institute can {what} this application."
-        )
+    raise PermissionDenied(
+        f"Only a programme manager at the host institute can {what} this application."
+    )
 
 
 @transaction.atomic
 def application_return(*, application: Application, actor: User, reason: str) -> Application:
     application = locked_application(application)
-    _decider(application, actor, "return")
+    on_behalf_of = _decider(application, actor, "return")
     reason = require_reason(reason, "and the changes you need")
-    record_event(application, actor=actor, to=S.RETURNED, reason=reason)
+    record_event(application, actor=actor, to=S.RETURNED, reason=reason, on_behalf_of=on_behalf_of)
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
     notify(
         recipient=application.applicant,
@@ -298,9 +350,9 @@ def application_return(*, application: Application, actor: User, reason: str) ->
 @transaction.atomic
 def application_decline(*, application: Application, actor: User, reason: str) -> Application:
     application = locked_application(application)
-    _decider(application, actor, "decline")
+    on_behalf_of = _decider(application, actor, "decline")
     reason = require_reason(reason, "for declining")
-    record_event(application, actor=actor, to=S.DECLINED, reason=reason)
+    record_event(application, actor=actor, to=S.DECLINED, reason=reason, on_behalf_of=on_behalf_of)
     application.save(update_fields=["status", "status_changed_at", "updated_at"])
     events.emit(events.EventType.APPLICATION_DECIDED, application, change="declined")
     notify(
@@ -333,13 +385,15 @@ def application_accept(
     unless ``override_reason`` says why to go ahead; the reason is kept on the acceptance
     event and in the audit log."""
     application = locked_application(application)
-    _require_host_manager(application, actor, "accept")
+    on_behalf_of = _require_host_manager(application, actor, "accept")
     if application.status != S.ENDORSED:
         raise ValidationError("Only an endorsed application can be accepted.")
     if application.programme_id is None:
         if programme is None:
             raise ValidationError({"programme": "Choose the programme this exchange runs under."})
-        if not programmes_access.user_manages_programme(user=actor, programme=programme) or not (
+        # An acting delegate chooses among the programmes of the person they act for.
+        decider = on_behalf_of or actor
+        if not programmes_access.user_manages_programme(user=decider, programme=programme) or not (
             programme.institutes.filter(pk=application.host_institute_id).exists()
             and programme.institutes.filter(pk=application.home_institute_id).exists()
         ):
@@ -370,7 +424,13 @@ def application_accept(
         location=location.strip() or (opportunity.location if opportunity else ""),
         arrangement=arrangement,
     )
-    event = record_event(application, actor=actor, to=S.ACCEPTED, reason=(reason or "").strip())
+    event = record_event(
+        application,
+        actor=actor,
+        to=S.ACCEPTED,
+        reason=(reason or "").strip(),
+        on_behalf_of=on_behalf_of,
+    )
     application.save(update_fields=["status", "status_changed_at", "programme", "updated_at"])
     if excesses:
         _record_quota_override(application, event, actor, excesses, override_reason.strip())

@@ -11,14 +11,20 @@ from .notices import tell_status
 
 
 def record_event(
-    application: Application, *, actor: User, to: str, reason: str = ""
+    application: Application,
+    *,
+    actor: User,
+    to: str,
+    reason: str = "",
+    on_behalf_of: User | None = None,
 ) -> ApplicationEvent:
     """Move the application to ``to`` (the caller saves it), with the event that says
-    who, when, from what and why."""
+    who, when, from what and why, and on whose behalf an acting delegate decided."""
     now = timezone.now()
     event = ApplicationEvent.objects.create(
         application=application,
         actor=actor,
+        on_behalf_of=on_behalf_of,
         at=now,
         from_status=application.status if application.pk and application.status != to else "",
         to_status=to,

@@ -98,14 +98,16 @@ def application_edit(request, pk: int):
 
 @mfa_enforced
 def application_list(request):
+    to_endorse = paginate(
+        request, selectors.application_list_to_endorse(request.user), param="queue"
+    )
+    selectors.acting_for(request.user).mark(to_endorse)
     return render(
         request,
         "exchange/application_list.html",
         {
             "mine": paginate(request, selectors.application_list_mine(request.user), param="mine"),
-            "to_endorse": paginate(
-                request, selectors.application_list_to_endorse(request.user), param="queue"
-            ),
+            "to_endorse": to_endorse,
             "is_manager": programmes_access.programmes_managed_by(request.user).exists(),
             "may_apply_open": access.partner_institutes_of(request.user).exists(),
         },
@@ -121,10 +123,12 @@ def application_queue(request):
         ),
     )
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    page_obj = paginate(request, queryset)
+    selectors.acting_for(request.user).mark(page_obj)
     return render(
         request,
         "exchange/application_queue.html",
-        {"filter": filterset, "page_obj": paginate(request, queryset)},
+        {"filter": filterset, "page_obj": page_obj},
     )
 
 
@@ -150,6 +154,7 @@ def application_detail(request, pk: int):
             "actions": selectors.application_actions_for(
                 user=request.user, application=application
             ),
+            "acting_for": selectors.acting_decider_for(user=request.user, application=application),
             "secondment": secondment,
         },
     )
@@ -243,7 +248,9 @@ def application_accept(request, pk: int):
     allowed = "accept" in selectors.application_actions_for(
         user=request.user, application=application
     )
-    form = AcceptForm(posted(request), application=application, manager=request.user)
+    # An acting delegate accepts with the programmes of the manager they act for.
+    acting_for = selectors.acting_decider_for(user=request.user, application=application)
+    form = AcceptForm(posted(request), application=application, manager=acting_for or request.user)
     done = allowed and run_form(
         request,
         form,
@@ -271,6 +278,7 @@ def application_accept(request, pk: int):
             "allowed": allowed,
             "excesses": excesses,
             "ask_override": bool(excesses) or bool(form.errors.get("override_reason")),
+            "acting_for": acting_for,
         },
     )
 

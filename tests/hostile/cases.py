@@ -103,6 +103,8 @@ VIEWS: dict[str, list[tuple[str | None, Url]]] = {
         ("au_staff", lambda w: w.active_secondment.get_absolute_url()),
         ("au_pm", lambda w: reverse("exchange:reciprocity")),
         ("uk_staff", lambda w: reverse("exchange:saved_search_list")),
+        ("uk_manager", lambda w: reverse("exchange:delegation_list")),
+        ("uk_deputy", lambda w: reverse("exchange:delegation_list")),
         ("uk_staff", lambda w: reverse("home")),
     ],
     "handover": [
@@ -435,6 +437,19 @@ CASES = [
             "start_date": "2026-10-01",
             "end_date": "2027-05-01",
             "reason": "An extension was agreed.",
+        },
+        views=(E,),
+    ),
+    Case(
+        exchange_forms.DelegationForm,
+        "uk_manager",
+        lambda w: reverse("exchange:delegation_create"),
+        valid=lambda w: {
+            "kind": "line_manager",
+            "delegate": str(w.uk_deputy.pk),
+            "start": _day(1),
+            "end": _day(14),
+            "reason": "Handing over duties.",
         },
         views=(E,),
     ),

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from accounts import services as account_services
-from accounts.models import SingleSignOn
+from accounts.models import Role, SingleSignOn
 from api.models import PersonalAccessToken
 from exchange import services as exchange_services
 from exchange.models import ExchangeQuota, MidpointReview, ReturnReport, Secondment
@@ -115,6 +115,26 @@ class HostileWorld(World):
         self.submitted_application = self.submitted(
             applicant=UserFactory(institute=self.au, full_name="Abi Submitted"),
             line_manager=self.au_manager,
+        )
+        # Acting delegates: a manager-role colleague of Una Manager, named for a week, and
+        # an admin's reassignment of a waiting decision (on an application of its own).
+        self.uk_deputy = UserFactory(
+            institute=self.uk, full_name="Dee Deputy", roles=[Role.PROGRAMME_MANAGER.value]
+        )
+        enable_totp(self.uk_deputy)
+        self.delegation = exchange_services.delegation_create(
+            delegator=self.uk_manager,
+            delegate=self.uk_deputy,
+            kind="line_manager",
+            start=TODAY + datetime.timedelta(days=30),
+            end=TODAY + datetime.timedelta(days=36),
+            reason="Annual leave",
+        )
+        reassigned = self.submitted(
+            applicant=UserFactory(institute=self.uk, full_name="Rex Reassigned")
+        )
+        self.reassignment = exchange_services.decision_reassign(
+            application=reassigned, to_person=self.uk_pm, reason="Una is away.", actor=self.admin
         )
         # Handover: a UK document, handed over to the AU staff member.
         self.document = make_document(self.uk_staff, title="Evaluation protocol")

@@ -259,6 +259,16 @@ ROUTES: dict[str, object] = {
             ("withdraw", "applicant_submitted", ("uk_manager",)),
         )
     ),
+    # Acting delegates: a person's own, current and upcoming; naming one is for those who
+    # take decisions (a calm page for everyone else); ending one is the delegator's alone.
+    "exchange:delegation_list": SIGNED_IN,
+    "exchange:delegation_create": SIGNED_IN,
+    "exchange:delegation_end": Scoped(
+        "upcoming",
+        lambda w: {"pk": w.delegation.pk},
+        right="uk_manager",
+        posts=(Post("end"),),
+    ),
     "exchange:secondment_list": SIGNED_IN,
     "exchange:secondment_detail": Scoped(
         "planning", lambda w: {"pk": w.secondment.pk}, right="secondee"
@@ -898,6 +908,8 @@ ADMIN_MODELS: dict[str, object] = {
         "(exchange.access.can_change_clearance_recognition, tests/exchange)"
     ),
     "exchange.midpointreview": SCOPED,
+    "exchange.delegation": SCOPED,
+    "exchange.decisionreassignment": SCOPED,
     "exchange.returnreport": SCOPED,
     "programmes.programme": SCOPED,
     "programmes.project": SCOPED,

@@ -20,6 +20,8 @@ from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
     ClearanceRecognition,
+    DecisionReassignment,
+    Delegation,
     ExchangeQuota,
     MidpointReview,
     Opportunity,
@@ -108,6 +110,18 @@ def _exchange(w: SimpleNamespace, ex: World) -> None:
     Secondment.objects.filter(pk=w.secondment_active.pk).update(status="active")
     w.opportunity_draft = OpportunityFactory(
         programme=ex.programme, host_institute=ex.au, status="draft", title="Draft role"
+    )
+    # An upcoming acting delegate of the UK line manager (in force from next month: it
+    # opens nothing to the delegate while the sweep runs).
+    w.uk_deputy = UserFactory(
+        institute=uk, full_name="Dee Deputy", roles=[Role.PROGRAMME_MANAGER.value]
+    )
+    w.delegation = exchange_services.delegation_create(
+        delegator=w.uk_manager,
+        delegate=w.uk_deputy,
+        kind="line_manager",
+        start=datetime.date(2026, 9, 1),
+        end=datetime.date(2026, 9, 14),
     )
 
 
@@ -231,6 +245,22 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         due_date=milestone.due_date,
     )
     feed = programme_services.calendar_feed_reset(user=uk_person)
+    uk_deputy = UserFactory(institute=uk, roles=[Role.PROGRAMME_MANAGER.value])
+    delegation = Delegation.objects.create(
+        delegator=application.line_manager,
+        delegate=uk_deputy,
+        kind="line_manager",
+        start=datetime.date(2026, 9, 1),
+        end=datetime.date(2026, 9, 14),
+        created_by=application.line_manager,
+    )
+    reassignment = DecisionReassignment.objects.create(
+        application=application,
+        from_person=application.line_manager,
+        to_person=uk_deputy,
+        reason="Away",
+        reassigned_by=w.uk_admin,
+    )
     document = make_document(uk_person, title="UK-only document")
     version = document.versions.get()
     access_event = access_record(user=uk_person, version=version, action=AccessAction.VIEW)
@@ -267,6 +297,8 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "exchange.checklistitem": item,
         "exchange.midpointreview": midpoint,
         "exchange.returnreport": report,
+        "exchange.delegation": delegation,
+        "exchange.decisionreassignment": reassignment,
         "programmes.programme": programme,
         "programmes.project": project,
         "programmes.milestone": milestone,
