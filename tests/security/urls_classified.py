@@ -349,6 +349,14 @@ ROUTES: dict[str, object] = {
         post_refused=("secondee_ready",),
     ),
     "exchange:reciprocity": MANAGER,
+    # The reports are for programme managers and institute admins (tests/exchange/
+    # test_reports.py checks the admins and that another institute sees nothing of yours).
+    "exchange:reports": MANAGER,
+    **{
+        f"exchange:report_{section}_{fmt}": MANAGER
+        for section in ("applications", "secondments", "person_months", "late_items")
+        for fmt in ("csv", "xlsx")
+    },
     # --- programmes -------------------------------------------------------------------
     "programmes:programme_list": SIGNED_IN,
     "programmes:programme_create": MANAGER,
