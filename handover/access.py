@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import access as accounts_access
+from programmes import access as programmes_access
 
 from . import markings
 from .models import Document, DocumentVersion, Handover, HandoverItem, HandoverStatus
@@ -139,3 +140,22 @@ def handover_actions_for(*, user, handover: Handover) -> set[str]:
     if may_download_from_handover(user=user, handover=handover):
         actions.add("download")
     return actions
+
+
+# --- documents linked to programme deliverables ---------------------------------------
+
+
+def deliverable_link_refusal(*, user, deliverable, version: DocumentVersion | None) -> str:
+    """Why ``user`` may not link ``version`` to ``deliverable`` (or unlink it); empty if
+    they may. Both rules hold: they may change the deliverable (its programme's managers
+    and the milestone's owner, ``programmes.access``) and they may see the version."""
+    if not programmes_access.deliverables_visible_to(user).filter(pk=deliverable.pk).exists():
+        return "You cannot see this deliverable."
+    if not programmes_access.may_manage_deliverables(user=user, milestone=deliverable.milestone):
+        return (
+            "Only the programme's managers and the milestone's owner can change this "
+            "deliverable's documents."
+        )
+    if version is None or not versions_visible_to(user).filter(pk=version.pk).exists():
+        return "You can only link a document version you can see yourself."
+    return ""

@@ -6,7 +6,15 @@ from portal.admin import InstituteScopedAdmin
 
 from . import markings
 from .markings import Marking, MarkingError
-from .models import AccessEvent, CustodyEvent, Document, DocumentVersion, Handover, HandoverItem
+from .models import (
+    AccessEvent,
+    CustodyEvent,
+    DeliverableDocument,
+    Document,
+    DocumentVersion,
+    Handover,
+    HandoverItem,
+)
 
 VERSION_FACTS = [
     "document",
@@ -135,6 +143,27 @@ class DocumentAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     inlines = [VersionInline]
 
 
+class DeliverableDocumentInline(admin.TabularInline):
+    """The deliverables a version is linked to: linked and unlinked on the milestone's
+    page (with its access checks and history), read here."""
+
+    model = DeliverableDocument
+    verbose_name = "linked deliverable"
+    fields = ["deliverable", "linked_by", "linked_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("deliverable", "linked_by")
+
+
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(InstituteScopedAdmin, ReadOnlyAdmin):
     institute_lookups = ("document__owner_institute",)
@@ -143,6 +172,7 @@ class DocumentVersionAdmin(InstituteScopedAdmin, ReadOnlyAdmin):
     list_select_related = ["document"]
     readonly_fields = VERSION_FACTS
     fields = VERSION_FACTS
+    inlines = [DeliverableDocumentInline]
 
 
 class HandoverItemInline(admin.TabularInline):

@@ -9,7 +9,7 @@ class HandoverConfig(AppConfig):
         # What document handover contributes to the portal's shared places.
         from notifications import rules
         from portal import demo, my_work, navigation, search
-        from programmes import calendar_sources, gates
+        from programmes import calendar_sources, deliverable_links, gates
 
         from . import calendar, reminders, selectors
         from . import demo as handover_demo
@@ -20,6 +20,8 @@ class HandoverConfig(AppConfig):
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         gates.register_gate(gates.PARTNER_HANDOVER, selectors.milestone_gate_satisfied)
         demo.register(self.name, handover_demo.seed, order=30)
+        deliverable_links.register(selectors.deliverable_document_links)
+        deliverable_links.register_page(selectors.deliverable_link_page)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
         for source, order in handover_search.SOURCES:

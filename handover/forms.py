@@ -295,3 +295,44 @@ class RevokeAccessForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are revoking access."},
     )
+
+
+# The link form offers this many of the newest versions the person may see.
+LINK_CHOICES_MAX = 100
+
+
+class LinkVersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, version):
+        return selectors.deliverable_document_label(version)
+
+
+class DeliverableDocumentForm(forms.Form):
+    """Link a document version to a deliverable: any version the person may see (the
+    list offers the newest ones; a crafted choice is checked against the same rule)."""
+
+    version = LinkVersionChoiceField(
+        label="Document version",
+        help_text=(
+            f"The {LINK_CHOICES_MAX} most recent versions you can see that are not linked "
+            "yet, newest first. People who cannot see the document will not see the link."
+        ),
+        queryset=None,
+        empty_label="Choose a document version",
+        error_messages={
+            "required": "Choose the document version to link.",
+            "invalid_choice": "Choose a document version from the list.",
+        },
+    )
+
+    def __init__(self, *args, user, deliverable, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["version"]
+        candidates = selectors.versions_to_link(user=user, deliverable=deliverable)
+        field.queryset = candidates
+        field.widget.choices = [
+            ("", field.empty_label),
+            *(
+                (version.pk, field.label_from_instance(version))
+                for version in candidates[:LINK_CHOICES_MAX]
+            ),
+        ]

@@ -330,3 +330,33 @@ class CustodyEvent(models.Model):
         }
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class DeliverableDocument(models.Model):
+    """A document version linked to a programme deliverable: the report a milestone
+    delivers, as handed over. Only people who may see the version are shown the link
+    (``selectors.deliverable_document_links``)."""
+
+    deliverable = models.ForeignKey(
+        "programmes.Deliverable", on_delete=models.CASCADE, related_name="document_links"
+    )
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.PROTECT, related_name="deliverable_links"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "version"], name="deliverable_document_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable}: {self.version}"

@@ -1,6 +1,7 @@
 """Reads for documents and handovers. Each starts from the access rules in access.py."""
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.urls import reverse
 
 from accounts.models import User
 from exchange import access as exchange_access
@@ -13,6 +14,7 @@ from .markings import Marking
 from .models import (
     AccessEvent,
     CustodyEvent,
+    DeliverableDocument,
     Document,
     DocumentVersion,
     Handover,
@@ -220,4 +222,63 @@ def milestone_gate_satisfied(*, milestone: Milestone) -> bool:
         )
         .exclude(sending_institute_id__in=owner_institute_id)
         .exists()
+    )
+
+
+# --- documents linked to programme deliverables ---------------------------------------
+
+
+def deliverable_document_label(version: DocumentVersion) -> str:
+    """Title, version number and marking: what a milestone page shows for a link."""
+    document = version.document
+    return f"{document.title}, version {version.number} ({document.marking_text})"
+
+
+def deliverable_document_links(*, user, deliverable_ids) -> dict[int, list[dict]]:
+    """The ``programmes.deliverable_links`` source: per deliverable, the versions linked
+    to it that ``user`` may see (``access.versions_visible_to``), in one query. A linked
+    version the person may not see is left out altogether: not its title, not that it
+    exists."""
+    links = (
+        DeliverableDocument.objects.filter(
+            deliverable_id__in=programmes_access.deliverables_visible_to(user)
+            .filter(pk__in=list(deliverable_ids))
+            .values("pk"),
+            version_id__in=access.versions_visible_to(user).values("pk"),
+        )
+        .select_related("version__document")
+        .order_by("linked_at", "pk")
+    )
+    found: dict[int, list[dict]] = {}
+    for link in links:
+        version = link.version
+        found.setdefault(link.deliverable_id, []).append(
+            {
+                "label": deliverable_document_label(version),
+                "url": reverse("handover:document_detail", args=[version.document_id])
+                + f"#version-{version.number}",
+                "unlink_url": reverse(
+                    "handover:deliverable_document_unlink", args=[link.deliverable_id, link.pk]
+                ),
+            }
+        )
+    return found
+
+
+def deliverable_link_page(deliverable_id: int) -> dict:
+    """The ``programmes.deliverable_links`` page where managers link a document."""
+    return {
+        "label": "Link a document",
+        "url": reverse("handover:deliverable_document_link", args=[deliverable_id]),
+    }
+
+
+def versions_to_link(*, user, deliverable) -> QuerySet[DocumentVersion]:
+    """Versions ``user`` may see and that are not yet linked to ``deliverable``, newest
+    first (the link form offers the first ``LINK_CHOICES_MAX``)."""
+    return (
+        access.versions_visible_to(user)
+        .exclude(deliverable_links__deliverable=deliverable)
+        .select_related("document")
+        .order_by("-created_at", "-pk")
     )

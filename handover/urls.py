@@ -16,6 +16,16 @@ urlpatterns = [
         views.version_download,
         name="version_download",
     ),
+    path(
+        "deliverables/<int:pk>/link/",
+        views.deliverable_document_link,
+        name="deliverable_document_link",
+    ),
+    path(
+        "deliverables/<int:pk>/links/<int:link_id>/unlink/",
+        views.deliverable_document_unlink,
+        name="deliverable_document_unlink",
+    ),
     path("handovers/", views.handover_list, name="handover_list"),
     path("handovers/new/", views.handover_prepare, name="handover_prepare"),
     re_path(rf"^handovers/{REFERENCE}/$", views.handover_detail, name="handover_detail"),

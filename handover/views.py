@@ -4,6 +4,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.clock import today_for
@@ -11,12 +12,14 @@ from accounts.decorators import mfa_enforced
 from portal.actions import posted, posted_files, run_action, run_form
 from portal.downloads import csv_safe, export_response, safe_filename
 from portal.pagination import paginate
+from programmes import access as programmes_access
 
 from . import access, markings, selectors, services
 from .downloads import version_attachment
 from .filters import DocumentFilter
 from .forms import (
     AccessEndForm,
+    DeliverableDocumentForm,
     DocumentUploadForm,
     HandoverForm,
     QueryForm,
@@ -24,7 +27,7 @@ from .forms import (
     VersionForm,
     WithdrawForm,
 )
-from .models import AccessAction, HandoverStatus
+from .models import AccessAction, DeliverableDocument, HandoverStatus
 
 
 def _marking_context(marking) -> dict:
@@ -382,4 +385,76 @@ def handover_manifest(request, reference: str, fmt: str):
         body,
         filename=_manifest_name(handover, marking_text, fmt),
         content_type=content_type,
+    )
+
+
+# --- documents linked to programme deliverables ---------------------------------------
+
+
+def _linkable_deliverable(request, pk: int):
+    """A deliverable the person may change (else not found, as on programmes' pages)."""
+    deliverable = get_object_or_404(
+        programmes_access.deliverables_visible_to(request.user).select_related(
+            "milestone__project__programme"
+        ),
+        pk=pk,
+    )
+    if not programmes_access.may_manage_deliverables(
+        user=request.user, milestone=deliverable.milestone
+    ):
+        raise Http404
+    return deliverable
+
+
+def _deliverable_back(deliverable) -> str:
+    return reverse("programmes:milestone_detail", args=[deliverable.milestone_id]) + (
+        f"#deliverable-{deliverable.pk}"
+    )
+
+
+@mfa_enforced
+def deliverable_document_link(request, pk: int):
+    deliverable = _linkable_deliverable(request, pk)
+    form = DeliverableDocumentForm(posted(request), user=request.user, deliverable=deliverable)
+    done = run_form(
+        request,
+        form,
+        lambda data: services.deliverable_document_link(
+            actor=request.user, deliverable=deliverable, **data
+        ),
+        success=lambda link: (
+            f"{selectors.deliverable_document_label(link.version)} linked to {deliverable.title}."
+        ),
+        then=_deliverable_back(deliverable),
+    )
+    return done or render(
+        request,
+        "handover/deliverable_document_link.html",
+        {
+            "form": form,
+            "deliverable": deliverable,
+            "milestone": deliverable.milestone,
+            "back_url": _deliverable_back(deliverable),
+        },
+    )
+
+
+@require_POST
+@mfa_enforced
+def deliverable_document_unlink(request, pk: int, link_id: int):
+    deliverable = _linkable_deliverable(request, pk)
+    # A link to a version the person may not see is not found for them either.
+    link = get_object_or_404(
+        DeliverableDocument.objects.filter(
+            version_id__in=access.versions_visible_to(request.user).values("pk")
+        ).select_related("version__document", "deliverable__milestone__project__programme"),
+        pk=link_id,
+        deliverable=deliverable,
+    )
+    label = selectors.deliverable_document_label(link.version)
+    return run_action(
+        request,
+        lambda: services.deliverable_document_unlink(actor=request.user, link=link),
+        success=f"{label} unlinked from {deliverable.title}.",
+        then=_deliverable_back(deliverable),
     )

@@ -2,18 +2,27 @@
 
 Programmes never imports those apps: an app registers a source from its
 ``AppConfig.ready()``. A source is ``links(*, user, deliverable_ids) -> {id: [link]}``
-where each link is a dict with ``label`` and ``url``; it must return only what ``user``
-may see under its own app's access rules, and answer in a fixed number of queries.
+where each link is a dict with ``label`` and ``url`` (and, optionally, ``unlink_url``: a
+POST address the deliverable's managers are offered as a button); it must return only
+what ``user`` may see under its own app's access rules, and answer in a fixed number of
+queries. An app may also register a page where the deliverable's managers add a link:
+``page(deliverable_id) -> {"label": ..., "url": ...}`` (the page checks again who may).
 """
 
 from collections.abc import Callable
 
 _SOURCES: list[Callable[..., dict[int, list[dict]]]] = []
+_PAGES: list[Callable[[int], dict]] = []
 
 
 def register(source: Callable[..., dict[int, list[dict]]]) -> None:
     if source not in _SOURCES:
         _SOURCES.append(source)
+
+
+def register_page(page: Callable[[int], dict]) -> None:
+    if page not in _PAGES:
+        _PAGES.append(page)
 
 
 def links_for(*, user, deliverable_ids: list[int]) -> dict[int, list[dict]]:
@@ -24,3 +33,8 @@ def links_for(*, user, deliverable_ids: list[int]) -> dict[int, list[dict]]:
         for pk, links in source(user=user, deliverable_ids=deliverable_ids).items():
             found.setdefault(pk, []).extend(links)
     return found
+
+
+def pages_for(deliverable_id: int) -> list[dict]:
+    """Where a deliverable's managers add links to it (no queries)."""
+    return [page(deliverable_id) for page in _PAGES]

@@ -1,6 +1,7 @@
 """Writes for documents and handovers. Each checks who may act (access.py) and says
 why when it refuses."""
 
+from .deliverables import deliverable_document_link, deliverable_document_unlink
 from .documents import (
     access_record,
     document_upload,
@@ -20,6 +21,8 @@ from .handovers import (
 
 __all__ = [
     "access_record",
+    "deliverable_document_link",
+    "deliverable_document_unlink",
     "document_upload",
     "document_version_add",
     "handover_access_end_set",

@@ -194,8 +194,14 @@ def milestone_detail(request, pk: int):
     links = deliverable_links.links_for(
         user=request.user, deliverable_ids=[d.pk for d in deliverables]
     )
+    may_manage_deliverables = manages or access.is_milestone_owner(
+        user=request.user, milestone=milestone
+    )
     for deliverable in deliverables:
         deliverable.links = links.get(deliverable.pk, [])
+        deliverable.link_pages = (
+            deliverable_links.pages_for(deliverable.pk) if may_manage_deliverables else []
+        )
     return render(
         request,
         "programmes/milestone_detail.html",
@@ -205,8 +211,7 @@ def milestone_detail(request, pk: int):
             "manages": manages,
             "deliverables": deliverables,
             "today": today_for(request.user),
-            "may_manage_deliverables": manages
-            or access.is_milestone_owner(user=request.user, milestone=milestone),
+            "may_manage_deliverables": may_manage_deliverables,
             "can_change_status": bool(allowed),
             "warnings": selectors.milestone_dependency_warnings(milestone=milestone),
             "history": selectors.milestone_history(milestone=milestone),

@@ -506,6 +506,13 @@ CASES = [
         views=(H,),
     ),
     Case(
+        handover_forms.DeliverableDocumentForm,
+        "uk_staff",
+        lambda w: reverse("handover:deliverable_document_link", args=[w.deliverable.pk]),
+        valid=lambda w: {"version": str(w.document.versions.get().pk)},
+        views=(P, H),
+    ),
+    Case(
         handover_forms.HandoverForm,
         "uk_staff",
         lambda w: reverse("handover:handover_prepare"),

@@ -532,6 +532,23 @@ ROUTES: dict[str, object] = {
         right="sender",
         same="uk_foreign",
     ),
+    # A deliverable's managers (here the milestone's owner, the researcher) link document
+    # versions they may see; the partner sees the milestone but gets 404 here.
+    "handover:deliverable_document_link": Scoped(
+        "deliverable",
+        lambda w: {"pk": w.deliverable.pk},
+        right="researcher",
+        posts=(Post("link", lambda w: {"version": str(w.document_draft.versions.get().pk)}),),
+        post_refused=("partner", "sender"),
+    ),
+    "handover:deliverable_document_unlink": Scoped(
+        "deliverable",
+        lambda w: {"pk": w.deliverable.pk, "link_id": w.deliverable_link.pk},
+        right="researcher",
+        get=False,
+        posts=(Post("unlink"),),
+        post_refused=("partner", "sender"),
+    ),
     "handover:handover_list": SIGNED_IN,
     "handover:handover_prepare": SIGNED_IN,
     "handover:handover_detail": Scoped(

@@ -30,7 +30,7 @@ from exchange.models import (
 )
 from handover.markings import Marking
 from handover.models import AccessAction, HandoverStatus
-from handover.services import access_record
+from handover.services import access_record, deliverable_document_link
 from notifications.models import Digest, Preference, Reminder
 from notifications.services import notify
 from programmes import services as programme_services
@@ -172,6 +172,10 @@ def _handover(w: SimpleNamespace, ex: World) -> None:
     # Marked UK EYES ONLY: a UK colleague of another nationality may not see it.
     w.document_eyes_only = make_document(w.sender, title="Eyes only", marking=UK_EYES_ONLY)
     w.uk_foreign = UserFactory(institute=ex.uk, nationality="AUS", full_name="Fen Foreign")
+    # The milestone's deliverable, linked by its owner (the researcher) to a UK document.
+    w.deliverable_link = deliverable_document_link(
+        actor=w.researcher, deliverable=w.deliverable, version=w.document.versions.get()
+    )
 
 
 def _notifications(w: SimpleNamespace, ex: World) -> None:
