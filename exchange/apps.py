@@ -7,11 +7,12 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         # What the exchange contributes to the portal's shared places.
+        from discussion import registry as discussion_registry
         from notifications import rules
         from portal import demo, my_work, navigation
         from programmes import calendar_sources
 
-        from . import calendar, reminders, selectors
+        from . import calendar, discussion, reminders, selectors
         from . import demo as exchange_demo
 
         navigation.register(navigation.Item("Exchanges", "exchange:opportunity_list"), order=20)
@@ -20,3 +21,4 @@ class ExchangeConfig(AppConfig):
         demo.register(self.name, exchange_demo.seed, order=20)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        discussion_registry.register_all(discussion.COMMENTABLE)

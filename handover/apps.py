@@ -7,11 +7,12 @@ class HandoverConfig(AppConfig):
 
     def ready(self) -> None:
         # What document handover contributes to the portal's shared places.
+        from discussion import registry as discussion_registry
         from notifications import rules
         from portal import demo, my_work, navigation
         from programmes import calendar_sources, gates
 
-        from . import calendar, reminders, selectors
+        from . import calendar, discussion, reminders, selectors
         from . import demo as handover_demo
 
         navigation.register(navigation.Item("Documents", "handover:document_list"), order=40)
@@ -21,3 +22,4 @@ class HandoverConfig(AppConfig):
         demo.register(self.name, handover_demo.seed, order=30)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        discussion_registry.register_all(discussion.COMMENTABLE)

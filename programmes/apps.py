@@ -9,14 +9,16 @@ class ProgrammesConfig(AppConfig):
         # What programmes contribute to the portal's shared places.
         from django.core import checks
 
+        from discussion import registry as discussion_registry
         from notifications import rules
         from portal import demo, my_work, navigation
 
         from . import demo as programmes_demo
-        from . import gates, reminders, selectors
+        from . import discussion, gates, reminders, selectors
 
         navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
         my_work.register(self.name, selectors.my_work_sections, order=30)
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         demo.register(self.name, programmes_demo.seed, order=10)
         checks.register(gates.check_gates_registered)
+        discussion_registry.register_all(discussion.COMMENTABLE)
