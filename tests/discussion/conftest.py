@@ -36,13 +36,6 @@ def w(clock, db):
     w.au_stranger = UserFactory(
         institute=ex.au, full_name="Sue Stranger", email="sue@au.example.org"
     )
-    # Exchange: a draft (the applicant's alone), a submitted one and a secondment.
-    w.applicant = ex.uk_staff
-    w.app_draft = ex.draft(applicant=w.applicant)
-    w.applicant_submitted = UserFactory(institute=ex.uk, full_name="Sam Submitted")
-    w.app_submitted = ex.submitted(applicant=w.applicant_submitted)
-    w.secondee = UserFactory(institute=ex.uk, full_name="Sid Secondee")
-    _, w.secondment = ex.accepted(applicant=w.secondee)
     # A joint project with a UK researcher and an Australian partner.
     w.project = ProjectFactory(
         programme=ex.programme,
@@ -70,12 +63,30 @@ def w(clock, db):
     return w
 
 
-def records(w) -> dict:
-    """One record of each kind, with a person who may see it."""
-    return {
-        "application": (w.app_submitted, w.applicant_submitted),
-        "secondment": (w.secondment, w.secondee),
-        "project": (w.project, w.researcher),
-        "milestone": (w.milestone, w.researcher),
-        "handover": (w.handover, w.recipient),
-    }
+@pytest.fixture
+def wx(w):
+    """``w`` with exchange records too (slower to build: uploads and checklists)."""
+    ex = w.ex
+    # Exchange: a draft (the applicant's alone), a submitted one and a secondment.
+    w.applicant = ex.uk_staff
+    w.app_draft = ex.draft(applicant=w.applicant)
+    w.applicant_submitted = UserFactory(institute=ex.uk, full_name="Sam Submitted")
+    w.app_submitted = ex.submitted(applicant=w.applicant_submitted)
+    w.secondee = UserFactory(institute=ex.uk, full_name="Sid Secondee")
+    _, w.secondment = ex.accepted(applicant=w.secondee)
+    return w
+
+
+RECORDS = {
+    "application": ("app_submitted", "applicant_submitted"),
+    "secondment": ("secondment", "secondee"),
+    "project": ("project", "researcher"),
+    "milestone": ("milestone", "researcher"),
+    "handover": ("handover", "recipient"),
+}
+
+
+def record_and_reader(w, kind: str):
+    """The world's record of ``kind``, with a person who may see it."""
+    record, person = RECORDS[kind]
+    return getattr(w, record), getattr(w, person)

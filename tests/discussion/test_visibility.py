@@ -11,7 +11,7 @@ from handover import services as handover_services
 from programmes.models import ProjectMembership
 from tests.factories import client_for
 
-from .conftest import records
+from .conftest import record_and_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +19,17 @@ KINDS = ["application", "secondment", "project", "milestone", "handover"]
 
 
 def _post(w, kind, body=None):
-    record, person = records(w)[kind]
+    record, person = record_and_reader(w, kind)
     return services.comment_post(
         user=person, record=record, body=body or f"A word on this {kind}."
     ).comment
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_comment_is_seen_by_those_who_see_the_record_and_no_one_else(w, kind):
+def test_a_comment_is_seen_by_those_who_see_the_record_and_no_one_else(wx, kind):
+    w = wx
     comment = _post(w, kind, body=f"Only for the {kind}'s people.")
-    record, person = records(w)[kind]
+    record, person = record_and_reader(w, kind)
     url = record.get_absolute_url()
 
     assert comment in selectors.comments_visible_to(person)
@@ -43,8 +44,9 @@ def test_a_comment_is_seen_by_those_who_see_the_record_and_no_one_else(w, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_stranger_can_neither_post_nor_read_through_the_discussion_address(w, kind):
-    record, _person = records(w)[kind]
+def test_a_stranger_can_neither_post_nor_read_through_the_discussion_address(wx, kind):
+    w = wx
+    record, _person = record_and_reader(w, kind)
     url = reverse("discussion:comment_post", args=[kind, record.pk])
     for stranger in (w.uk_stranger, w.au_stranger):
         client = client_for(stranger)
@@ -67,7 +69,8 @@ def test_an_unknown_kind_is_not_found(w):
     assert client_for(w.researcher).get(url).status_code == 404
 
 
-def test_visibility_follows_the_record_not_a_copy_of_it(w):
+def test_visibility_follows_the_record_not_a_copy_of_it(wx):
+    w = wx
     """The draft is the applicant's alone; once submitted, its line manager sees it and
     its discussion, with no change to any comment."""
     comment = services.comment_post(
@@ -107,7 +110,8 @@ def test_a_deactivated_person_sees_no_comments(w):
     assert comment not in selectors.comments_visible_to(w.researcher)
 
 
-def test_the_selector_for_search_holds_every_kind_the_person_may_see(w):
+def test_the_selector_for_search_holds_every_kind_the_person_may_see(wx):
+    w = wx
     for kind in KINDS:
         _post(w, kind)
     kinds_seen = {c.kind for c in selectors.comments_visible_to(w.uk_pm)}
