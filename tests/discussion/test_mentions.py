@@ -33,8 +33,9 @@ def test_a_mentioned_person_who_may_see_the_record_is_told(w):
     assert [p.pk for p in outcome.told] == [w.researcher.pk]
     assert outcome.not_told == []
     (notice,) = mentions_of(w.researcher)
-    assert notice.url.endswith(f"/programmes/milestones/{w.milestone.pk}/#comment-"
-                               f"{outcome.comment.pk}")
+    assert notice.url.endswith(
+        f"/programmes/milestones/{w.milestone.pk}/#comment-{outcome.comment.pk}"
+    )
     assert "mentioned you" in notice.subject and "Protocol agreed" in notice.subject
     # The notice links to the page; it never carries the comment's text.
     assert "can you check" not in notice.subject + notice.body
@@ -83,9 +84,7 @@ def test_the_notice_follows_the_persons_preferences(w, settings):
 
 
 def test_a_mention_on_a_marked_handover_carries_its_marking(w):
-    services.comment_post(
-        user=w.sender, record=w.handover, body="@liam@au.example.org see item 2"
-    )
+    services.comment_post(user=w.sender, record=w.handover, body="@liam@au.example.org see item 2")
     (notice,) = mentions_of(w.recipient)
     assert notice.marking == "OFFICIAL-SENSITIVE"
     mail.outbox.clear()
