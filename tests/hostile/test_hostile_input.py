@@ -216,6 +216,8 @@ def _record_for(case: Case, world):
             return world.secondment.checklist_items.get(key="visa")
         case "QueryForm" | "WithdrawForm":
             return world.handover
+        case "CommentEditForm":
+            return world.comment
     return None
 
 
@@ -293,6 +295,7 @@ ADMIN_VIEWS = {
     "programmes": "programmes",
     "handover": "handover",
     "notifications": "notifications",
+    "discussion": "programmes",
 }
 
 
