@@ -23,6 +23,17 @@ def comments_visible_to(user) -> QuerySet[Comment]:
     )
 
 
+def comment_marking(comment: Comment) -> str:
+    """The protective marking ``comment`` carries: its record's, worked out from the
+    record as it is now (a handover's most restrictive document), or "" for records
+    that carry none. For lists outside the record's page, such as search."""
+    entry = registry.entry(comment.kind)
+    if entry is None or entry.marking is None:
+        return ""
+    marking = entry.marking_of(record_of(comment))
+    return marking[0] if marking else ""
+
+
 def thread_for(user, record) -> QuerySet[Comment]:
     """The comments on ``record`` that ``user`` may read, oldest first."""
     return (

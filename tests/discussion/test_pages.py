@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from discussion import services
+from discussion import selectors, services
 from discussion.models import Comment
 from tests.factories import client_for
 
@@ -118,6 +118,24 @@ def test_comments_on_a_marked_handover_carry_its_marking(w):
 
 
 def test_comments_on_unmarked_records_carry_no_marking(w):
-    services.comment_post(user=w.researcher, record=w.milestone, body="Plain.")
+    plain = services.comment_post(user=w.researcher, record=w.milestone, body="Plain.").comment
+    marked = services.comment_post(user=w.sender, record=w.handover, body="Marked.").comment
+    assert selectors.comment_marking(plain) == ""
+    assert selectors.comment_marking(marked) == "OFFICIAL-SENSITIVE"
     page = client_for(w.researcher).get(w.milestone.get_absolute_url()).content.decode()
     assert "app-tag--marking" not in page
+
+
+def test_a_comments_marking_follows_its_handover(w):
+    comment = services.comment_post(
+        user=w.sender, record=w.handover_draft, body="Before the re-marking."
+    ).comment
+    assert selectors.comment_marking(comment) == "OFFICIAL"
+    from handover.models import Document
+
+    document = w.handover_draft.items.get().version.document
+    Document.objects.filter(pk=document.pk).update(classification="OFFICIAL-SENSITIVE")
+    comment.refresh_from_db()
+    assert selectors.comment_marking(comment) == "OFFICIAL-SENSITIVE"
+    page = client_for(w.sender).get(w.handover_draft.get_absolute_url()).content.decode()
+    assert 'app-tag--marking">OFFICIAL-SENSITIVE</strong>' in page
