@@ -5,5 +5,11 @@ class DiscussionConfig(AppConfig):
     name = "discussion"
     verbose_name = "Discussion"
 
-    # Nothing to register: the apps whose records people discuss (exchange, programmes,
-    # handover) register them here from their own ready() (see ``registry``).
+    def ready(self) -> None:
+        # The apps whose records people discuss (exchange, programmes, handover) register
+        # them in ``registry`` from their own ready(); this checks none is missing.
+        from django.core import checks
+
+        from . import registry
+
+        checks.register(registry.check_every_kind_registered)

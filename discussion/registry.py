@@ -71,3 +71,18 @@ def entry_for(obj: models.Model) -> Commentable:
         if isinstance(obj, found.model):
             return found
     raise LookupError(f"{type(obj).__name__} is not a record people discuss.")
+
+
+def check_every_kind_registered(app_configs=None, **kwargs):
+    """A system check: every kind a comment can belong to has its owner's access rule
+    (an unregistered kind's comments would be shown to no one)."""
+    from django.core import checks
+
+    return [
+        checks.Error(
+            f"No app registered comments on {kind!r} (discussion.registry.register).",
+            id="discussion.E001",
+        )
+        for kind in KINDS
+        if kind not in _ENTRIES
+    ]

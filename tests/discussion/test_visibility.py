@@ -118,3 +118,10 @@ def test_the_selector_for_search_holds_every_kind_the_person_may_see(wx):
     # The programme manager sees the exchange and the project, not the handover.
     assert kinds_seen == {"application", "secondment", "project", "milestone"}
     assert {c.kind for c in selectors.comments_visible_to(w.recipient)} == {"handover"}
+
+
+def test_every_kind_of_record_is_registered_by_its_app():
+    from discussion import registry
+
+    assert registry.check_every_kind_registered() == []
+    assert [entry.kind for entry in registry.entries()] == list(registry.KINDS)
