@@ -12,10 +12,16 @@ class ExchangeConfig(AppConfig):
         from portal import demo, my_work, navigation
         from programmes import calendar_sources
 
-        from . import calendar, discussion, reminders, selectors
+        from . import access, calendar, discussion, reminders, selectors
         from . import demo as exchange_demo
 
         navigation.register(navigation.Item("Exchanges", "exchange:opportunity_list"), order=20)
+        navigation.register(
+            navigation.Item(
+                "Reports", "exchange:reports", shown_to=access.may_see_exchange_reports
+            ),
+            order=25,
+        )
         my_work.register(self.name, selectors.my_work_sections, order=20)
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         demo.register(self.name, exchange_demo.seed, order=20)

@@ -206,28 +206,50 @@ COMPLETED_STATES = (Secondment.Status.COMPLETED, Secondment.Status.ENDED_EARLY)
 PLANNED_STATES = Secondment.LIVE
 
 
+def person_months(secondments: QuerySet[Secondment], *, year: int | None = None) -> dict:
+    """Person-months of ``secondments`` (cancelled ones never count), as
+    ``{(programme_id, year, direction): {"planned": months, "completed": months}}``:
+    planned while planning, ready or active; completed once completed or ended early.
+    A stay is split across the calendar years it spans; ``year`` keeps one of them."""
+    rows = secondments.filter(status__in=PLANNED_STATES + COMPLETED_STATES).values_list(
+        "programme_id", "direction", "status", "start_date", "end_date"
+    )
+    totals: dict = defaultdict(lambda: {"planned": 0.0, "completed": 0.0})
+    for programme_id, direction, status, start, end in rows.iterator(chunk_size=2000):
+        bucket = "completed" if status in COMPLETED_STATES else "planned"
+        for stay_year, months in _months_by_year(start, end).items():
+            if year is None or stay_year == year:
+                totals[(programme_id, stay_year, direction)][bucket] += months
+    return dict(totals)
+
+
+def person_month_target(*, programme, year: int, direction: str) -> int:
+    """The person-months ``programme`` expects each direction in ``year``.
+
+    Today the programme's one reciprocity target, for every year and direction. This is
+    the one place a per-year, per-direction quota plugs in (read the quotas of the
+    programmes at hand once, then look each up here)."""
+    return programme.reciprocity_target_months
+
+
 def reciprocity_for(user: User) -> list[dict]:
     """Per managed programme: person-months each direction by year, planned vs completed."""
     programmes = list(programmes_access.programmes_managed_by(user).order_by("name"))
-    rows = Secondment.objects.filter(
-        programme__in=programmes, status__in=PLANNED_STATES + COMPLETED_STATES
-    ).values_list("programme_id", "direction", "status", "start_date", "end_date")
-    totals: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
-    for programme_id, direction, status, start, end in rows:
-        bucket = "completed" if status in COMPLETED_STATES else "planned"
-        for year, months in _months_by_year(start, end).items():
-            totals[programme_id][year][(direction, bucket)] += months
+    totals = person_months(Secondment.objects.filter(programme__in=programmes))
+    years_of: dict[int, set] = defaultdict(set)
+    for programme_id, year, _ in totals:
+        years_of[programme_id].add(year)
     report = []
     for programme in programmes:
         years = []
-        for year in sorted(totals[programme.pk]):
-            cells = totals[programme.pk][year]
+        for year in sorted(years_of[programme.pk]):
             per_direction = []
             for direction, label in Direction.choices:
-                planned = round(cells[(direction, "planned")], 1)
-                completed = round(cells[(direction, "completed")], 1)
+                cell = totals.get((programme.pk, year, direction), {})
+                planned = round(cell.get("planned", 0.0), 1)
+                completed = round(cell.get("completed", 0.0), 1)
                 total = planned + completed
-                target = programme.reciprocity_target_months
+                target = person_month_target(programme=programme, year=year, direction=direction)
                 per_direction.append(
                     {
                         "direction": label,

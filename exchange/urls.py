@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, checklists, opportunities, secondments
+from .views import applications, checklists, opportunities, reports, secondments
 
 app_name = "exchange"
 
@@ -67,4 +67,17 @@ urlpatterns = [
     path("secondments/<int:pk>/return-report/", secondments.return_report, name="return_report"),
     path("secondments/<int:pk>/<str:action>/", secondments.secondment_step, name="secondment_step"),
     path("reciprocity/", secondments.reciprocity, name="reciprocity"),
+    path("reports/", reports.report_page, name="reports"),
+]
+
+# Each report section's downloads: /exchanges/reports/<section>.csv and .xlsx.
+urlpatterns += [
+    path(
+        f"reports/{section}.{fmt}",
+        reports.report_export,
+        {"section": section, "fmt": fmt},
+        name=f"report_{section.replace('-', '_')}_{fmt}",
+    )
+    for section, _ in reports.SECTIONS
+    for fmt in ("csv", "xlsx")
 ]

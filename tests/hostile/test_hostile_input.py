@@ -200,6 +200,8 @@ def _record_for(case: Case, world):
             return world.project
         case "MilestoneForm-edit" | "MilestoneStatusForm" | "DueDateChangeForm":
             return world.milestone
+        case "DeliverableForm-edit":
+            return world.deliverable
         case "OpportunityForm-edit":
             return world.au_opportunity
         case "ApplicationForm-edit":

@@ -61,6 +61,13 @@ class HostileWorld(World):
             due_date=datetime.date(2027, 4, 30),
             reason="Partner compute arrives later",
         )
+        self.deliverable = programme_services.deliverable_add(
+            actor=self.uk_pm,
+            milestone=self.milestone,
+            title="Protocol document",
+            owner=self.uk_staff,
+            due_date=datetime.date(2026, 9, 30),
+        )
         self.feed = programme_services.calendar_feed_reset(user=self.uk_staff)
         account_services.attribute_change_request(
             actor=self.uk_applicant, field="nationality", requested_value="AUS", reason="Dual"

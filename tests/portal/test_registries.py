@@ -28,11 +28,13 @@ def test_my_work_has_each_apps_sections_in_page_order():
 
 
 def test_navigation_has_one_item_per_area_in_order():
-    """My work, each area, then the admin; notifications carry the unread count."""
+    """My work, each area (the exchange reports, for managers and admins, after the
+    exchanges), then the admin; notifications carry the unread count."""
     items = navigation.items.entries()
     assert [item.label for item in items] == [
         "My work",
         "Exchanges",
+        "Reports",
         "Programmes",
         "Documents",
         "Notifications",

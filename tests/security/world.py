@@ -31,7 +31,7 @@ from handover.services import access_record
 from notifications.models import Digest, Preference, Reminder
 from notifications.services import notify
 from programmes import services as programme_services
-from programmes.models import MembershipRole, MilestoneDueDateChange
+from programmes.models import Deliverable, MembershipRole, MilestoneDueDateChange
 from tests.exchange.factories import PNG_BYTES, OpportunityFactory, World
 from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 from tests.handover.factories import make_document, make_handover, upload
@@ -131,6 +131,12 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
         title="Protocol agreed",
         due_date=datetime.date(2026, 12, 1),
     )
+    w.deliverable = Deliverable.objects.create(
+        milestone=w.milestone,
+        title="Protocol document",
+        owner=w.researcher,
+        due_date=datetime.date(2026, 12, 1),
+    )
     w.feed = programme_services.calendar_feed_reset(user=w.researcher)
     w.comment = discussion_services.comment_post(
         user=w.researcher, record=w.milestone, body="The protocol reads well."
@@ -220,6 +226,12 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         changed_by=uk_person,
         reason="Slipped",
     )
+    deliverable = Deliverable.objects.create(
+        milestone=milestone,
+        title="UK-only deliverable",
+        owner=uk_person,
+        due_date=milestone.due_date,
+    )
     feed = programme_services.calendar_feed_reset(user=uk_person)
     document = make_document(uk_person, title="UK-only document")
     version = document.versions.get()
@@ -255,6 +267,7 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "programmes.milestone": milestone,
         "programmes.projectmembership": membership,
         "programmes.milestoneduedatechange": due_change,
+        "programmes.deliverable": deliverable,
         "programmes.calendarfeed": feed,
         "handover.document": document,
         "handover.documentversion": version,
