@@ -48,6 +48,7 @@ INSTITUTE_ADMIN_APPS = (
     "programmes",
     "handover",
     "notifications",
+    "discussion",
     "api",
     "webhooks",
 )

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "programmes",
     "handover",
     "notifications",
+    "discussion",
     "api",
     "webhooks",
 ]
@@ -228,6 +229,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (once older than the grace period) only when ORPHANED_FILES_DELETE is on.
 ORPHANED_FILES_DELETE = env.bool("ORPHANED_FILES_DELETE", default=False)
 ORPHANED_FILES_GRACE_HOURS = env.int("ORPHANED_FILES_GRACE_HOURS", default=24)
+
+# Comments can be changed for this many minutes after they are posted (discussion).
+DISCUSSION_EDIT_MINUTES = env.int("DISCUSSION_EDIT_MINUTES", default=15)
 
 # Webhooks: attempts per delivery (exponential back-off with jitter between them, from
 # the base up to the cap), the request timeout, and how many deliveries in a row may give

@@ -32,6 +32,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("documents/", include("handover.urls")),
     path("notifications/", include("notifications.urls")),
+    path("discussion/", include("discussion.urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("api/", include("api.urls")),
 ]

@@ -7,11 +7,12 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         # What the exchange contributes to the portal's shared places.
+        from discussion import registry as discussion_registry
         from notifications import rules
         from portal import demo, my_work, navigation, search
         from programmes import calendar_sources
 
-        from . import access, calendar, reminders, selectors
+        from . import access, calendar, discussion, reminders, selectors
         from . import demo as exchange_demo
         from . import search as exchange_search
 
@@ -29,3 +30,4 @@ class ExchangeConfig(AppConfig):
             calendar_sources.register(source)
         for source, order in exchange_search.SOURCES:
             search.register(source, order=order)
+        discussion_registry.register_all(discussion.COMMENTABLE)

@@ -7,11 +7,12 @@ class HandoverConfig(AppConfig):
 
     def ready(self) -> None:
         # What document handover contributes to the portal's shared places.
+        from discussion import registry as discussion_registry
         from notifications import rules
         from portal import demo, my_work, navigation, search
         from programmes import calendar_sources, deliverable_links, gates
 
-        from . import calendar, reminders, selectors
+        from . import calendar, discussion, reminders, selectors
         from . import demo as handover_demo
         from . import search as handover_search
 
@@ -26,3 +27,4 @@ class HandoverConfig(AppConfig):
             calendar_sources.register(source)
         for source, order in handover_search.SOURCES:
             search.register(source, order=order)
+        discussion_registry.register_all(discussion.COMMENTABLE)

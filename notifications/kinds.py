@@ -222,6 +222,12 @@ KINDS: dict[str, Kind] = {
             EVENT,
         ),
         Kind(
+            "comment_mention",
+            "Mentioned in a discussion",
+            "Someone mentioned you in a comment on something you can see.",
+            EVENT,
+        ),
+        Kind(
             "handover_queried",
             "Handover queried",
             "A recipient queried documents you sent, with the reason.",

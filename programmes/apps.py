@@ -9,11 +9,12 @@ class ProgrammesConfig(AppConfig):
         # What programmes contribute to the portal's shared places.
         from django.core import checks
 
+        from discussion import registry as discussion_registry
         from notifications import rules
         from portal import demo, my_work, navigation, search
 
         from . import demo as programmes_demo
-        from . import gates, reminders, selectors
+        from . import discussion, gates, reminders, selectors
         from . import search as programmes_search
 
         navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
@@ -23,3 +24,4 @@ class ProgrammesConfig(AppConfig):
         checks.register(gates.check_gates_registered)
         for source, order in programmes_search.SOURCES:
             search.register(source, order=order)
+        discussion_registry.register_all(discussion.COMMENTABLE)

@@ -15,6 +15,7 @@ from accounts import forms as account_forms
 from accounts.sso import forms as sso_forms
 from api import forms as api_forms
 from audit import forms as audit_forms
+from discussion import forms as discussion_forms
 from exchange import forms as exchange_forms
 from handover import forms as handover_forms
 from handover.demo import sample_pdf
@@ -486,6 +487,20 @@ CASES = [
             "would_recommend": "True",
         },
         views=(E,),
+    ),
+    # discussion
+    Case(
+        discussion_forms.CommentForm,
+        "uk_staff",
+        lambda w: reverse("discussion:comment_post", args=["milestone", w.milestone.pk]),
+        valid=lambda w: {"body": "Reads well; see @au.staff@example.org"},
+        views=(P,),
+    ),
+    Case(
+        discussion_forms.CommentEditForm,
+        "uk_staff",
+        lambda w: reverse("discussion:comment_edit", args=[w.comment.pk]),
+        views=(P,),
     ),
     # handover
     Case(

@@ -224,6 +224,8 @@ def _record_for(case: Case, world):
             return world.secondment.checklist_items.get(key="visa")
         case "QueryForm" | "WithdrawForm":
             return world.handover
+        case "CommentEditForm":
+            return world.comment
     return None
 
 
@@ -359,6 +361,7 @@ ADMIN_VIEWS = {
     "programmes": "programmes",
     "handover": "handover",
     "notifications": "notifications",
+    "discussion": "programmes",
 }
 
 

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts import services as account_services
 from accounts.models import Role, SingleSignOn
 from api.models import PersonalAccessToken
+from discussion import services as discussion_services
 from exchange import services as exchange_services
 from exchange.models import ExchangeQuota, MidpointReview, ReturnReport, Secondment
 from handover import services as handover_services
@@ -140,6 +141,11 @@ class HostileWorld(World):
         self.document = make_document(self.uk_staff, title="Evaluation protocol")
         self.handover = make_handover(self.uk_staff, [self.au_staff], [self.document])
         handover_services.version_download(version=self.document.versions.get(), user=self.uk_staff)
+        # A comment on the milestone, by its UK lead (within its edit window: the clock
+        # stands still).
+        self.comment = discussion_services.comment_post(
+            user=self.uk_staff, record=self.milestone, body="The protocol reads well."
+        ).comment
         # Rows the admin shows that the journeys above do not make.
         self.group = Group.objects.order_by("pk").first() or Group.objects.create(name="Staff")
         EmailAddress.objects.get_or_create(

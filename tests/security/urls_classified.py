@@ -606,6 +606,37 @@ ROUTES: dict[str, object] = {
     "handover:handover_manifest": Scoped(
         "sent", lambda w: {"reference": w.handover.reference, "fmt": "csv"}, right="sender"
     ),
+    # --- discussion: a comment is for those who may see its record -------------------
+    "discussion:comment_post": tuple(
+        Scoped(
+            kind,
+            lambda w, kind=kind, record=record: {"kind": kind, "pk": getattr(w, record).pk},
+            right=right,
+            posts=(Post("comment", lambda w: {"body": "Checked by the sweep."}),),
+        )
+        for kind, record, right in (
+            ("application", "app_submitted", "applicant_submitted"),
+            ("secondment", "secondment", "secondee"),
+            ("project", "project", "researcher"),
+            ("milestone", "milestone", "researcher"),
+            ("handover", "handover", "recipient"),
+        )
+    ),
+    # Only the author changes or removes their comment; others who read it get a 404.
+    "discussion:comment_edit": Scoped(
+        "comment",
+        lambda w: {"pk": w.comment.pk},
+        right="researcher",
+        posts=(Post("edit", lambda w: {"body": "Changed by the sweep."}),),
+        post_refused=("partner", "uk_pm"),
+    ),
+    "discussion:comment_remove": Scoped(
+        "comment",
+        lambda w: {"pk": w.comment.pk},
+        right="researcher",
+        posts=(Post("remove"),),
+        post_refused=("partner", "uk_pm"),
+    ),
     # --- notifications ----------------------------------------------------------------
     "notifications:list": SIGNED_IN,
     "notifications:preferences": SIGNED_IN,
@@ -944,6 +975,7 @@ ADMIN_MODELS: dict[str, object] = {
     "notifications.preference": SCOPED,
     "notifications.notification": SCOPED,
     "notifications.digest": SCOPED,
+    "discussion.comment": SCOPED,
     "api.personalaccesstoken": SCOPED,
     "webhooks.endpoint": SCOPED,
     "webhooks.delivery": SCOPED,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from api import services as api_services
+from discussion import services as discussion_services
 from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
@@ -156,6 +157,9 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
     w.saved_search = exchange_services.saved_search_create(
         owner=w.researcher, name="Evaluations in Canberra", team="Evaluations"
     )
+    w.comment = discussion_services.comment_post(
+        user=w.researcher, record=w.milestone, body="The protocol reads well."
+    ).comment
     w.token, _raw = api_services.token_create(
         actor=w.researcher, name="Laptop", scope="read", expires_in_days=30, mfa_done=False
     )
@@ -235,6 +239,9 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
     )
     membership = MembershipFactory(project=project, user=uk_person)
     milestone = MilestoneFactory(project=project, owner=uk_person, title="UK-only milestone")
+    comment = discussion_services.comment_post(
+        user=uk_person, record=milestone, body="A UK-only comment."
+    ).comment
     due_change = MilestoneDueDateChange.objects.create(
         milestone=milestone,
         old_due_date=milestone.due_date,
@@ -319,6 +326,7 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "notifications.preference": preference,
         "notifications.notification": notice,
         "notifications.digest": digest,
+        "discussion.comment": comment,
         **_webhook_records(uk),
         "api.personalaccesstoken": api_services.token_create(
             actor=uk_person, name="UK-only", scope="read", expires_in_days=30, mfa_done=False
