@@ -10,6 +10,11 @@ class DiscussionConfig(AppConfig):
         # them in ``registry`` from their own ready(); this checks none is missing.
         from django.core import checks
 
+        from portal import search
+
         from . import registry
+        from . import search as discussion_search
 
         checks.register(registry.check_every_kind_registered)
+        for source, order in discussion_search.SOURCES:
+            search.register(source, order=order)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal import bounds
+from portal.search.fields import SearchIndex, search_document
 
 from .registry import KINDS
 
@@ -66,7 +67,11 @@ class Comment(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    # Found by the portal's search (``discussion/search.py``); a removed comment has no
+    # text, so nothing of it is found.
+    search_vector = search_document(("body", "B"))
+
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -93,6 +98,7 @@ class Comment(models.Model):
                 for kind in KINDS
             ),
             models.Index(fields=["author", "created_at"], name="comment_author_idx"),
+            SearchIndex(fields=["search_vector"], name="comment_search_idx"),
         ]
 
     def __str__(self) -> str:

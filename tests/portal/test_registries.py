@@ -88,6 +88,7 @@ def test_accounts_writes_to_the_audit_log_through_the_audit_apps_recorder():
 
 def test_search_has_each_apps_kinds_in_order_with_their_access_functions():
     """Each kind is found through the access function its own pages use."""
+    from discussion import access as discussion_access
     from exchange import access as exchange_access
     from handover import access as handover_access
     from portal import search
@@ -100,7 +101,9 @@ def test_search_has_each_apps_kinds_in_order_with_their_access_functions():
         "milestones": programmes_access.milestones_visible_to,
         "documents": handover_access.documents_visible_to,
         "handovers": handover_access.handovers_visible_to,
+        "comments": discussion_access.comments_visible_to,
     }
     assert [source.kind for source in search.all_sources()] == [
         "opportunities", "applications", "projects", "milestones", "documents", "handovers",
+        "comments",
     ]  # fmt: skip

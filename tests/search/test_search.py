@@ -59,9 +59,11 @@ def test_results_are_grouped_by_kind_with_counts_and_filters(world):
     groups = {group["label"]: group["count"] for group in response.context["groups"]}
     # The open opportunity at the partner institute, the project and its milestone, and
     # the documents of the researcher's institute.
-    assert groups == {"Opportunities": 1, "Projects": 1, "Milestones": 1, "Documents": 3}
+    assert groups == {
+        "Opportunities": 1, "Projects": 1, "Milestones": 1, "Documents": 3, "Comments": 1,
+    }  # fmt: skip
     filters = {item["label"]: item["count_text"] for item in response.context["filters"]}
-    assert filters["Everything"] == "6"
+    assert filters["Everything"] == "7"
     assert filters["Handovers"] == "0"
     assert "Milestone of JRP-ZEPHYR-01" in body
 
@@ -165,7 +167,7 @@ def test_or_and_minus_work_on_every_database(world):
     def kinds(query):
         return {group["label"] for group in search(user, query).context["groups"]}
 
-    assert kinds("zephyr -protocol") == {"Opportunities", "Projects", "Documents"}
+    assert kinds("zephyr -protocol") == {"Opportunities", "Projects", "Documents", "Comments"}
     assert kinds("protocol or robustness") == {"Projects", "Milestones"}
     assert kinds("protocol robustness") == set()
     assert kinds('"zephyr protocol" -nothing') == {"Milestones"}

@@ -32,6 +32,7 @@ def page_for(user, query: str = "zephyr", **params):
 def test_every_kind_is_registered():
     assert [source.kind for source in all_sources()] == [
         "opportunities", "applications", "projects", "milestones", "documents", "handovers",
+        "comments",
     ]  # fmt: skip
 
 
@@ -56,6 +57,13 @@ def _zephyr(world, kind: str) -> list[int]:
         "milestones": [world.milestone],
         "documents": [world.document, world.document_draft, world.document_eyes_only],
         "handovers": [world.handover, world.handover_draft],
+        "comments": [
+            world.comment_milestone,
+            world.comment_app_draft,
+            world.comment_app_submitted,
+            world.comment_handover,
+            world.comment_handover_draft,
+        ],
     }
     return [record.pk for record in records[kind]]
 
@@ -153,3 +161,31 @@ def test_anonymous_is_sent_to_sign_in(world):
     response = Client().get(reverse("search"), {"q": "zephyr"})
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_a_comment_is_found_exactly_by_those_who_may_see_its_record(world):
+    """The comment's record decides: the project's members find the milestone's comment,
+    the applicant alone a draft application's, the recipient a sent handover's (with its
+    marking), and strangers nothing."""
+    assert found(world.partner, "comments") == {world.comment_milestone.pk}
+    assert found(world.drafter, "comments") == {world.comment_app_draft.pk}
+    assert world.comment_app_draft.pk not in found(world.uk_manager, "comments")
+    assert found(world.recipient, "comments") == {world.comment_handover.pk}
+    assert found(world.sender, "comments") == {
+        world.comment_handover.pk,
+        world.comment_handover_draft.pk,
+    }
+    for who in ("outsider", "uk_stranger", "au_stranger"):
+        assert found(getattr(world, who), "comments") == set(), who
+    body = page_for(world.recipient, kind="comments").content.decode()
+    assert f"Comment on handover {world.handover.reference}" in body
+    assert "Zephyr draft, hold." not in body
+    assert f"#comment-{world.comment_handover.pk}" in body
+    assert "OFFICIAL" in body  # the handover's marking, carried by its comment
+
+
+def test_a_removed_comment_is_not_found(world):
+    from discussion.services import comment_remove
+
+    comment_remove(user=world.researcher, comment=world.comment_milestone)
+    assert found(world.partner, "comments") == set()

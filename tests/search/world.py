@@ -3,6 +3,7 @@ word "zephyr", and people with and without a claim on each."""
 
 from types import SimpleNamespace
 
+from discussion.services import comment_post
 from handover.markings import Marking
 from tests.exchange.factories import OpportunityFactory, World
 from tests.factories import UserFactory
@@ -72,4 +73,14 @@ def build() -> SimpleNamespace:
         w.sender, [w.recipient], [w.document_draft], send=False, message="Zephyr, not yet."
     )
     w.document_eyes_only = make_document(w.sender, title="Zephyr eyes only", marking=UK_EYES_ONLY)
+
+    # Discussion: a comment on each kind of record, each seen exactly where its record is.
+    def comment(user, record, body):
+        return comment_post(user=user, record=record, body=body).comment
+
+    w.comment_milestone = comment(w.researcher, w.milestone, "Zephyr plan: agreed.")
+    w.comment_app_draft = comment(w.drafter, w.app_draft, "Zephyr note to self.")
+    w.comment_app_submitted = comment(w.submitter, w.app_submitted, "Zephyr dates are firm.")
+    w.comment_handover = comment(w.recipient, w.handover, "Zephyr results received.")
+    w.comment_handover_draft = comment(w.sender, w.handover_draft, "Zephyr draft, hold.")
     return w
