@@ -13,6 +13,7 @@ class ExchangeConfig(AppConfig):
 
         from . import calendar, reminders, selectors
         from . import demo as exchange_demo
+        from .services import retention
 
         navigation.register(navigation.Item("Exchanges", "exchange:opportunity_list"), order=20)
         my_work.register(self.name, selectors.my_work_sections, order=20)
@@ -20,3 +21,4 @@ class ExchangeConfig(AppConfig):
         demo.register(self.name, exchange_demo.seed, order=20)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        retention.register_all()

@@ -13,6 +13,7 @@ class HandoverConfig(AppConfig):
 
         from . import calendar, reminders, selectors
         from . import demo as handover_demo
+        from .services import retention
 
         navigation.register(navigation.Item("Documents", "handover:document_list"), order=40)
         my_work.register(self.name, selectors.my_work_sections, order=40)
@@ -21,3 +22,4 @@ class HandoverConfig(AppConfig):
         demo.register(self.name, handover_demo.seed, order=30)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        retention.register_all()

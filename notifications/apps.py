@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
 
         from . import demo as notifications_demo
         from . import reminders, rules, selectors, tasks
-        from .services import queue
+        from .services import queue, retention
 
         navigation.register(
             navigation.Item(
@@ -23,3 +23,4 @@ class NotificationsConfig(AppConfig):
         rules.register_all(reminders.RULES)
         demo.register(self.name, notifications_demo.seed, order=40)
         queue.use_delivery_task(tasks.deliver_reminders)
+        retention.register_all()
