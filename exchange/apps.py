@@ -11,7 +11,7 @@ class ExchangeConfig(AppConfig):
         from portal import demo, my_work, navigation
         from programmes import calendar_sources
 
-        from . import calendar, reminders, selectors
+        from . import calendar, personal_data, reminders, selectors
         from . import demo as exchange_demo
         from .services import retention
 
@@ -22,3 +22,4 @@ class ExchangeConfig(AppConfig):
         for source in calendar.SOURCES:
             calendar_sources.register(source)
         retention.register_all()
+        personal_data.register_sections()

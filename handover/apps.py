@@ -11,7 +11,7 @@ class HandoverConfig(AppConfig):
         from portal import demo, my_work, navigation
         from programmes import calendar_sources, gates
 
-        from . import calendar, reminders, selectors
+        from . import calendar, personal_data, reminders, selectors
         from . import demo as handover_demo
         from .services import retention
 
@@ -23,3 +23,4 @@ class HandoverConfig(AppConfig):
         for source in calendar.SOURCES:
             calendar_sources.register(source)
         retention.register_all()
+        personal_data.register_sections()

@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
         from portal import demo, my_work, navigation
 
         from . import demo as notifications_demo
-        from . import reminders, rules, selectors, tasks
+        from . import personal_data, reminders, rules, selectors, tasks
         from .services import queue, retention
 
         navigation.register(
@@ -24,3 +24,4 @@ class NotificationsConfig(AppConfig):
         demo.register(self.name, notifications_demo.seed, order=40)
         queue.use_delivery_task(tasks.deliver_reminders)
         retention.register_all()
+        personal_data.register_sections()

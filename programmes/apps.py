@@ -13,10 +13,11 @@ class ProgrammesConfig(AppConfig):
         from portal import demo, my_work, navigation
 
         from . import demo as programmes_demo
-        from . import gates, reminders, selectors
+        from . import gates, personal_data, reminders, selectors
 
         navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
         my_work.register(self.name, selectors.my_work_sections, order=30)
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         demo.register(self.name, programmes_demo.seed, order=10)
         checks.register(gates.check_gates_registered)
+        personal_data.register_sections()

@@ -11,3 +11,4 @@ class RecordsConfig(AppConfig):
         from . import people
 
         people.register_all()
+        people.register_sections()

@@ -39,6 +39,8 @@ class RetentionRule(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        verbose_name = "retention rule"
+        verbose_name_plural = "retention schedule"
         ordering = ["label"]
         constraints = [
             models.CheckConstraint(
