@@ -285,7 +285,15 @@ ADMIN_RECORDS = {
     "programmes.Milestone": lambda w: w.milestone,
     "handover.Document": lambda w: w.document,
     "handover.Handover": lambda w: w.handover,
+    # The daily run's history has no row until it has run once.
+    "records.RetentionRun": lambda w: _retention_run(),
 }
+
+
+def _retention_run():
+    from records.models import RetentionRun
+
+    return RetentionRun.objects.create(counts={"notifications.notifications": 3})
 
 ADMIN_VIEWS = {
     "accounts": "accounts",
