@@ -34,6 +34,18 @@ class RetentionRuleAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return access.can_change_schedule(request.user)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a posted past version for anyone who may view it: only
+        # those who may change the schedule may revert it.
+        if request.method == "POST" and not access.can_change_schedule(request.user):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return not access.can_change_schedule(request.user) or super().revert_disabled(
+            request, obj
+        )
+
     def save_model(self, request, obj, form, change):
         old = {}
         if change and obj.pk:

@@ -155,3 +155,18 @@ def test_the_run_history_is_read_only(scene):
     assert (
         client.get(reverse("admin:records_retentionrun_delete", args=[run.pk])).status_code == 403
     )
+
+
+def test_an_institute_admin_cannot_revert_a_rule_from_its_history(scene):
+    client = client_for(superuser())
+    client.post(change_url(), {"period_months": "18", "enabled": "on", "notes": ""})
+    past = rule().history.order_by("history_id").first()
+    url = reverse("admin:records_retentionrule_simple_history", args=[rule().pk, past.history_id])
+    admin = client_for(admin_of(scene.world.uk))
+    assert (
+        admin.get(reverse("admin:records_retentionrule_history", args=[rule().pk])).status_code
+        == 200
+    )
+    refused = admin.post(url, {"period_months": "3", "enabled": "on", "notes": ""})
+    assert refused.status_code == 403
+    assert rule().period_months == 18
