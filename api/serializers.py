@@ -11,7 +11,7 @@ from rest_framework import serializers
 from exchange.models import Application, ChecklistItem, Opportunity, Secondment
 from handover import access as handover_access
 from handover.models import Document, DocumentVersion, Handover, HandoverItem
-from programmes.models import Milestone, Programme, Project
+from programmes.models import Deliverable, Milestone, Programme, Project
 
 from .models import PersonalAccessToken
 
@@ -208,11 +208,20 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
 
 
+class DeliverableSerializer(serializers.ModelSerializer):
+    owner = person()
+
+    class Meta:
+        model = Deliverable
+        fields = ["id", "title", "description", "owner", "due_date", "status"]
+
+
 class MilestoneSerializer(ActionsMixin, serializers.ModelSerializer):
     project = serializers.CharField(source="project.code", read_only=True)
     programme = serializers.IntegerField(source="project.programme_id", read_only=True)
     owner = person()
     dependencies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    deliverables = DeliverableSerializer(many=True, read_only=True)
     rag = serializers.CharField(read_only=True, default=None)
 
     class Meta:
@@ -225,6 +234,7 @@ class MilestoneSerializer(ActionsMixin, serializers.ModelSerializer):
             "programme",
             "owner",
             "due_date",
+            "start_date",
             "baseline_due_date",
             "status",
             "completed_on",

@@ -30,6 +30,7 @@ class AuditEvent(models.TextChoices):
     FILE_DOWNLOADED = "file_downloaded", "File downloaded"
     CUSTODY = "custody", "Custody event"
     EXPORTED = "exported", "Audit log exported"
+    QUOTA_OVERRIDE = "quota_override", "Exchange quota exceeded, with a reason"
     RETENTION = "retention", "Retention schedule"
     SUBJECT_ACCESS = "subject_access", "Personal data downloaded"
 

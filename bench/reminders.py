@@ -120,7 +120,7 @@ def add_milestones(total: int, today: datetime.date) -> int:
         )
         INSERT INTO {Milestone._meta.db_table}
             (project_id, title, description, owner_id, due_date, baseline_due_date, status,
-             completed_on, deliverables, requires_partner_handover, created_at, updated_at)
+             completed_on, legacy_deliverables, requires_partner_handover, created_at, updated_at)
         SELECT members.projects[1 + g %% members.n], 'Milestone ' || g, '',
                members.users[1 + g %% members.n], d.due, d.due, d.status,
                CASE WHEN d.status = 'done' THEN d.due END, '', false, now(), now()

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from portal import profile_views as account_views
 from portal import views as portal_views
+from portal.search import views as search_views
 from programmes.views.calendar import calendar_feed
 
 # The admin signs in through allauth, so its rate limits and MFA apply there too.
@@ -17,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("healthz", portal_views.healthz, name="healthz"),
     path("readyz", portal_views.readyz, name="readyz"),
+    path("search/", search_views.search, name="search"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path(
         "accounts/profile/change/",

@@ -50,6 +50,11 @@ def opportunities_open_to(user) -> QuerySet[Opportunity]:
     )
 
 
+def may_save_searches(user) -> bool:
+    """Staff of an institute with a partner may save searches of the opportunity list."""
+    return accounts_access.is_active_person(user) and bool(user.institute_id)
+
+
 def opportunities_managed_by(user) -> QuerySet[Opportunity]:
     """Every opportunity, drafts and closed ones too, in a programme the person manages."""
     return Opportunity.objects.filter(
@@ -242,3 +247,56 @@ def can_change_clearance_recognition(*, user, meets: str) -> bool:
         and bool(meets)
         and scheme_of(meets) == institute.classification_scheme
     )
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+def may_see_exchange_reports(user) -> bool:
+    """The exchange reports are for programme managers and institute admins (each with an
+    institute), and superusers; everyone else is answered 404."""
+    if not accounts_access.is_active_person(user):
+        return False
+    if user.is_superuser:
+        return True
+    return bool(user.institute_id) and (
+        accounts_access.user_is_programme_manager(user)
+        or accounts_access.user_is_institute_admin(user)
+    )
+
+
+def _report_scope(user, prefix: str = "") -> Q | None:
+    """A manager's or an admin's reports cover the exchanges their institute hosts or
+    sends (home or host institute); superusers every exchange; ``None``: nothing."""
+    if not may_see_exchange_reports(user):
+        return None
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{prefix}home_institute_id": user.institute_id}) | Q(
+        **{f"{prefix}host_institute_id": user.institute_id}
+    )
+
+
+def applications_in_reports(user) -> QuerySet[Application]:
+    """Submitted applications (a draft is the applicant's alone) that the person's
+    institute sends or hosts."""
+    scope = _report_scope(user)
+    if scope is None:
+        return Application.objects.none()
+    return Application.objects.filter(scope, shared_beyond_applicant())
+
+
+def secondments_in_reports(user) -> QuerySet[Secondment]:
+    """Secondments that the person's institute sends or hosts."""
+    scope = _report_scope(user)
+    if scope is None:
+        return Secondment.objects.none()
+    return Secondment.objects.filter(scope)
+
+
+def checklist_items_in_reports(user) -> QuerySet[ChecklistItem]:
+    """Checklist items of the secondments in the person's reports."""
+    scope = _report_scope(user, prefix="secondment__")
+    if scope is None:
+        return ChecklistItem.objects.none()
+    return ChecklistItem.objects.filter(scope)

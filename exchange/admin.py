@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_widgets import TolerantAutocompleteAdmin
 from portal.admin import InstituteScopedAdmin, run_each
+from programmes.models import Programme
 
 from . import access, selectors, services
 from .models import (
@@ -18,9 +19,11 @@ from .models import (
     ChecklistTemplate,
     ChecklistTemplateItem,
     ClearanceRecognition,
+    ExchangeQuota,
     MidpointReview,
     Opportunity,
     ReturnReport,
+    SavedSearch,
     Secondment,
     SecondmentDateChange,
 )
@@ -358,3 +361,52 @@ class ReturnReportAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     list_filter = ["would_recommend"]
     search_fields = ["secondment__secondee__email", "secondment__title"]
     autocomplete_fields = ["secondment", "submitted_by"]
+
+
+@admin.register(ExchangeQuota)
+class ExchangeQuotaAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    """The quotas the partners agreed, per programme, year and direction. Institute admins
+    see and keep those of the programmes their institute takes part in; programme
+    managers read them on the reciprocity page."""
+
+    institute_lookups = ("programme__institutes",)
+    list_select_related = ["programme"]
+    list_display = ["programme", "year", "direction", "unit", "agreed", "updated_at"]
+    list_filter = ["year", "direction", "unit", "programme"]
+    search_fields = ["programme__name", "note"]
+    fields = ["programme", "year", "direction", "unit", "agreed", "note"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme" and not request.user.is_superuser:
+            # Only the programmes of the admin's own institute.
+            kwargs["queryset"] = Programme.objects.filter(
+                institutes=request.user.institute_id
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(InstituteScopedAdmin, admin.ModelAdmin):
+    """People's saved searches of opportunities, for support: read, or delete one a
+    person asks to be rid of. Only the person saves and changes their own (on the site)."""
+
+    institute_lookups = ("owner__institute",)
+    list_select_related = ["owner"]
+    list_display = ["name", "owner", "created_at"]
+    search_fields = ["name", "owner__email", "owner__full_name"]
+    readonly_fields = [
+        "owner",
+        "name",
+        "team",
+        "location",
+        "duration",
+        "clearance",
+        "closing_after",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,11 +1,14 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Institute
+from portal import bounds
 from portal.forms import DateInput
+from programmes.models import Programme
 
 from .models import Application, ClearanceLevel, Direction, Opportunity
 
@@ -81,3 +84,40 @@ class ApplicationQueueFilter(django_filters.FilterSet):
     def filter_waiting(self, queryset, name, value):
         cutoff = timezone.now() - datetime.timedelta(days=int(value))
         return queryset.filter(status_changed_at__lt=cutoff)
+
+
+class ReportFilterForm(forms.Form):
+    """The reports' filters, read from the address (GET): a year, a programme, a
+    direction. Bounded: a year the portal could hold, a programme the person's institute
+    takes part in, one of the two directions."""
+
+    year = forms.IntegerField(
+        label="Year",
+        help_text="For example, 2027. Leave blank for every year.",
+        required=False,
+        min_value=bounds.EARLIEST_DATE.year,
+        max_value=bounds.STORED_LATEST_DATE.year,
+        error_messages={
+            "invalid": "Enter the year as a number, for example 2027",
+            "min_value": "Enter a year from %(limit_value)s",
+            "max_value": "Enter a year up to %(limit_value)s",
+        },
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+    programme = forms.ModelChoiceField(
+        label="Programme",
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label="All programmes",
+        error_messages={"invalid_choice": "Choose a programme from the list"},
+    )
+    direction = forms.ChoiceField(
+        label="Direction",
+        choices=[("", "Both directions"), *Direction.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a direction from the list"},
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes

@@ -20,10 +20,12 @@ from .models import (
     MidpointReview,
     Opportunity,
     ReturnReport,
+    SavedSearch,
     Secondment,
     SigningMethod,
     VisaRoute,
 )
+from .models.opportunities import MAX_DURATION_MONTHS
 from .selectors import line_manager_choices
 from .services.checklists import ITEM_FIELDS, checklist_item_fields
 from .services.opportunities import OPPORTUNITY_FIELDS
@@ -185,6 +187,14 @@ class AcceptForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    override_reason = forms.CharField(
+        max_length=bounds.REASON_MAX_LENGTH,
+        label="Reason for going over the quota",
+        required=False,
+        help_text="Needed only when accepting takes an agreed exchange quota over. It is "
+        "kept in the application's history and the audit log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, application: Application, manager, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,6 +220,7 @@ class AcceptForm(forms.Form):
             "host_supervisor": data.get("host_supervisor"),
             "title": data.get("title") or "",
             "arrangement": data["arrangement"],
+            "override_reason": data.get("override_reason") or "",
         }
 
 
@@ -408,4 +419,44 @@ class ReturnReportForm(forms.ModelForm):
         }
 
     def _post_clean(self):
+        pass
+
+
+# The saved search's fields share the opportunity list's page with its filters.
+SEARCH_PREFIX = "search"
+
+
+class SavedSearchForm(forms.ModelForm):
+    """Save the opportunity list's filters under a name. The filters come from the list
+    (as hidden values) or from this form's own page; each is checked as the list's own."""
+
+    duration = forms.IntegerField(
+        label="Duration you want (months)",
+        required=False,
+        min_value=1,
+        max_value=MAX_DURATION_MONTHS,
+        error_messages={
+            "min_value": "Enter a duration of at least 1 month.",
+            "max_value": f"Enter a duration of at most {MAX_DURATION_MONTHS} months.",
+            "invalid": "Enter the duration as a whole number of months.",
+        },
+    )
+
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "team", "location", "duration", "clearance", "closing_after"]
+        labels = {"name": "Name this search"}
+        help_texts = {"name": "For example “Evaluations in Canberra”. Up to 100 characters."}
+        widgets = {"closing_after": DateInput()}
+        error_messages = {"name": {"required": "Enter a name for this search."}}
+
+    def __init__(self, *args, hidden_filters: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clearance"].choices = [("", "Any"), *self.fields["clearance"].choices[1:]]
+        if hidden_filters:
+            for name in ("team", "location", "duration", "clearance", "closing_after"):
+                self.fields[name].widget = forms.HiddenInput()
+
+    def _post_clean(self):
+        # The service checks the record (the cap, names, bounds) and saves it.
         pass

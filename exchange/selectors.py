@@ -4,7 +4,7 @@ import datetime
 import re
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -13,14 +13,18 @@ from accounts.clock import local_now, today_for
 from accounts.models import Institute, User
 from programmes import access as programmes_access
 
-from . import access
+from . import access, quotas
 from .models import (
+    NO_CLEARANCE,
     Application,
     ApplicationEvent,
     ChecklistItem,
     Direction,
+    ExchangeQuota,
     ItemKind,
     Opportunity,
+    QuotaUnit,
+    SavedSearch,
     Secondment,
 )
 
@@ -53,6 +57,42 @@ def opportunity_list_for_manager(user: User) -> QuerySet[Opportunity]:
             )
         )
         .order_by("status", "closing_date", "pk")
+    )
+
+
+# --- saved searches --------------------------------------------------------------------
+
+
+def saved_search_list_for(user: User) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(owner_id=user.pk).order_by("name", "pk")
+
+
+def saved_searches_matching(opportunity: Opportunity) -> QuerySet[SavedSearch]:
+    """The saved searches whose filters ``opportunity`` passes (the opportunity list's
+    own filters, ``filters.OpportunityFilter``), of active people at the programme's other
+    institutes: one query, whatever the number of searches. Whether each owner may see
+    the opportunity is then asked of ``access.opportunities_open_to``."""
+    o = opportunity
+    team = Value(o.team, output_field=CharField())
+    location = Value(o.location, output_field=CharField())
+    clearance = o.required_clearance or NO_CLEARANCE
+    return (
+        SavedSearch.objects.annotate(_team=team, _location=location)
+        .filter(Q(team="") | Q(_team__icontains=F("team")))
+        .filter(Q(location="") | Q(_location__icontains=F("location")))
+        .filter(
+            Q(duration__isnull=True)
+            | Q(duration__gte=o.min_duration_months, duration__lte=o.max_duration_months)
+        )
+        .filter(Q(clearance="") | Q(clearance=clearance))
+        .filter(Q(closing_after__isnull=True) | Q(closing_after__lte=o.closing_date))
+        .filter(
+            owner__is_active=True,
+            owner__institute__in=o.programme.institutes.values("pk"),
+        )
+        .exclude(owner__institute=o.host_institute_id)
+        .select_related("owner")
+        .order_by("owner_id", "name", "pk")
     )
 
 
@@ -189,58 +229,60 @@ def secondment_overlapping(
 # --- reciprocity -----------------------------------------------------------------------
 
 
-def _months_by_year(start: datetime.date, end: datetime.date) -> dict[int, float]:
-    """Person-months per calendar year for a stay from ``start`` to ``end``."""
-    result: dict[int, float] = {}
-    year = start.year
-    while year <= end.year:
-        lo = max(start, datetime.date(year, 1, 1))
-        hi = min(end, datetime.date(year + 1, 1, 1))
-        if hi > lo:
-            result[year] = (hi - lo).days * 12 / 365.25
-        year += 1
-    return result
+def person_months(secondments: QuerySet[Secondment], *, year: int | None = None) -> dict:
+    """Person-months of ``secondments`` by the quota rule (``quotas.person_months_by_year``:
+    each calendar month counts the share of its days covered), as
+    ``{(programme_id, year, direction): {"planned": months, "used": months}}``: used once
+    started (active, completed or ended early), planned while planning or ready; cancelled
+    ones never count. A stay is split across the years it spans; ``year`` keeps one."""
+    rows = secondments.filter(status__in=quotas.COUNTED_STATES).values_list(
+        "programme_id", "direction", "status", "start_date", "end_date"
+    )
+    totals: dict = defaultdict(lambda: {"planned": 0.0, "used": 0.0})
+    for programme_id, direction, status, start, end in rows.iterator(chunk_size=2000):
+        bucket = "used" if status in quotas.USED_STATES else "planned"
+        for stay_year, months in quotas.person_months_by_year(start, end).items():
+            if year is None or stay_year == year:
+                totals[(programme_id, stay_year, direction)][bucket] += months
+    return dict(totals)
 
 
-COMPLETED_STATES = (Secondment.Status.COMPLETED, Secondment.Status.ENDED_EARLY)
-PLANNED_STATES = Secondment.LIVE
+def person_month_targets(programme_ids) -> dict:
+    """The agreed person-months per ``(programme_id, year, direction)`` from the exchange
+    quotas counted in person-months (one query); ``person_month_target`` falls back to the
+    programme's reciprocity target where none is agreed."""
+    return {
+        (q.programme_id, q.year, q.direction): float(q.agreed)
+        for q in ExchangeQuota.objects.filter(
+            programme_id__in=list(programme_ids), unit=QuotaUnit.PERSON_MONTHS
+        )
+    }
+
+
+def person_month_target(*, programme, year: int, direction: str, agreed: dict | None = None):
+    """The person-months ``programme`` expects in ``direction`` in ``year``: the quota
+    agreed for that year and direction when there is one (``agreed`` from
+    ``person_month_targets``), else the programme's one reciprocity target."""
+    quota = (agreed or {}).get((programme.pk, year, direction))
+    return quota if quota is not None else programme.reciprocity_target_months
 
 
 def reciprocity_for(user: User) -> list[dict]:
-    """Per managed programme: person-months each direction by year, planned vs completed."""
+    """Per managed programme: person-months each direction by year, used and planned,
+    against the programme's target and the exchange quotas agreed (``quotas``)."""
     programmes = list(programmes_access.programmes_managed_by(user).order_by("name"))
-    rows = Secondment.objects.filter(
-        programme__in=programmes, status__in=PLANNED_STATES + COMPLETED_STATES
-    ).values_list("programme_id", "direction", "status", "start_date", "end_date")
-    totals: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
-    for programme_id, direction, status, start, end in rows:
-        bucket = "completed" if status in COMPLETED_STATES else "planned"
-        for year, months in _months_by_year(start, end).items():
-            totals[programme_id][year][(direction, bucket)] += months
-    report = []
-    for programme in programmes:
-        years = []
-        for year in sorted(totals[programme.pk]):
-            cells = totals[programme.pk][year]
-            per_direction = []
-            for direction, label in Direction.choices:
-                planned = round(cells[(direction, "planned")], 1)
-                completed = round(cells[(direction, "completed")], 1)
-                total = planned + completed
-                target = programme.reciprocity_target_months
-                per_direction.append(
-                    {
-                        "direction": label,
-                        "planned": planned,
-                        "completed": completed,
-                        "total": round(total, 1),
-                        "target": target,
-                        "meets_target": target == 0 or total >= target,
-                    }
-                )
-            years.append({"year": year, "directions": per_direction})
-        report.append({"programme": programme, "years": years})
-    return report
+    rows = quotas.reciprocity_rows(programmes)
+    return [{"programme": programme, "years": rows[programme.pk]} for programme in programmes]
+
+
+def quota_excesses_for(*, application: Application, programme=None) -> list:
+    """What the accept page warns of: the quotas accepting would take over now."""
+    return quotas.quota_excesses(
+        programme=programme or application.programme,
+        direction=application.direction,
+        start=application.proposed_start,
+        end=application.proposed_end,
+    )
 
 
 # --- my work ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, checklists, opportunities, secondments
+from .views import applications, checklists, opportunities, reports, searches, secondments
 
 app_name = "exchange"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("opportunities/", opportunities.opportunity_list, name="opportunity_list"),
     path("opportunities/manage/", opportunities.opportunity_manage, name="opportunity_manage"),
     path("opportunities/new/", opportunities.opportunity_create, name="opportunity_create"),
+    path("opportunities/searches/", searches.saved_search_list, name="saved_search_list"),
+    path("opportunities/searches/new/", searches.saved_search_create, name="saved_search_create"),
+    path(
+        "opportunities/searches/<int:pk>/delete/",
+        searches.saved_search_delete,
+        name="saved_search_delete",
+    ),
     path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity_detail"),
     path("opportunities/<int:pk>/edit/", opportunities.opportunity_edit, name="opportunity_edit"),
     path(
@@ -67,4 +74,17 @@ urlpatterns = [
     path("secondments/<int:pk>/return-report/", secondments.return_report, name="return_report"),
     path("secondments/<int:pk>/<str:action>/", secondments.secondment_step, name="secondment_step"),
     path("reciprocity/", secondments.reciprocity, name="reciprocity"),
+    path("reports/", reports.report_page, name="reports"),
+]
+
+# Each report section's downloads: /exchanges/reports/<section>.csv and .xlsx.
+urlpatterns += [
+    path(
+        f"reports/{section}.{fmt}",
+        reports.report_export,
+        {"section": section, "fmt": fmt},
+        name=f"report_{section.replace('-', '_')}_{fmt}",
+    )
+    for section, _ in reports.SECTIONS
+    for fmt in ("csv", "xlsx")
 ]

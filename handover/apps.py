@@ -8,11 +8,12 @@ class HandoverConfig(AppConfig):
     def ready(self) -> None:
         # What document handover contributes to the portal's shared places.
         from notifications import rules
-        from portal import demo, my_work, navigation
+        from portal import demo, my_work, navigation, search
         from programmes import calendar_sources, gates
 
         from . import calendar, personal_data, reminders, selectors
         from . import demo as handover_demo
+        from . import search as handover_search
         from .services import retention
 
         navigation.register(navigation.Item("Documents", "handover:document_list"), order=40)
@@ -22,5 +23,7 @@ class HandoverConfig(AppConfig):
         demo.register(self.name, handover_demo.seed, order=30)
         for source in calendar.SOURCES:
             calendar_sources.register(source)
+        for source, order in handover_search.SOURCES:
+            search.register(source, order=order)
         retention.register_all()
         personal_data.register_sections()

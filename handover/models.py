@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from portal import bounds
 from portal.fields import StoredFileNameField
+from portal.search.fields import SearchIndex, search_document
 
 from . import markings
 from .markings import Marking
@@ -39,8 +40,9 @@ class Document(models.Model):
     releasability = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = search_document(("title", "A"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -48,6 +50,7 @@ class Document(models.Model):
             models.Index(fields=["owner_institute", "-updated_at"]),
             # The list's order: walked in order, a page stops after its rows.
             models.Index(fields=["-updated_at", "-id"], name="document_updated_id_idx"),
+            SearchIndex(fields=["search_vector"], name="document_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -200,8 +203,9 @@ class Handover(models.Model):
     )
     # Hash of the newest custody event, so that a removed tail of the chain shows too.
     custody_head = models.CharField(max_length=64, default=GENESIS_HASH)
+    search_vector = search_document(("reference", "A"), ("message", "B"))
 
-    history = HistoricalRecords(m2m_fields=[recipients])
+    history = HistoricalRecords(m2m_fields=[recipients], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -227,6 +231,7 @@ class Handover(models.Model):
             models.Index(fields=["status", "acknowledge_by"]),
             models.Index(fields=["sender", "status"]),
             models.Index(fields=["milestone", "status"]),
+            SearchIndex(fields=["search_vector"], name="handover_search_idx"),
         ]
 
     def __str__(self) -> str:

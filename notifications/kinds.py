@@ -104,6 +104,12 @@ KINDS: dict[str, Kind] = {
             "two-factor authentication is on.",
         ),
         Kind(
+            "opportunity_matches_search",
+            "New opportunity matching your saved search",
+            "An opportunity was published that matches a search you saved.",
+            EVENT,
+        ),
+        Kind(
             "application_submitted",
             "Application submitted to you",
             "Someone asks you to endorse or decide on their application.",

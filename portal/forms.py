@@ -1,5 +1,7 @@
 """Form plumbing every app's pages share: GOV.UK rendering and a service's refusals."""
 
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -34,3 +36,35 @@ def apply_service_errors(
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class SearchTextField(forms.CharField):
+    """Search words: control characters (NUL included) become spaces, runs of space one."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        cleaned = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in value)
+        return " ".join(cleaned.split())
+
+
+class SearchForm(forms.Form):
+    """The portal's search (``/search/``): words and, optionally, one kind of thing."""
+
+    q = SearchTextField(
+        label="Search the portal",
+        required=False,
+        max_length=200,
+        error_messages={
+            "max_length": "Enter %(limit_value)d characters or fewer to search for "
+            "(you entered %(show_value)d)."
+        },
+    )
+    kind = forms.ChoiceField(label="Show", required=False)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Everything"), *kinds]
+        self.fields["kind"].error_messages["invalid_choice"] = (
+            "Choose one of the kinds listed, or everything."
+        )
+        self.fields["q"].widget.attrs.update({"type": "search", "spellcheck": "false"})

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from accounts import access as accounts_access
 
-from .models import Milestone, Programme, Project, ProjectMembership
+from .models import Deliverable, Milestone, Programme, Project, ProjectMembership
 
 
 def managed_programme_ids(user) -> QuerySet:
@@ -97,3 +97,18 @@ def is_milestone_owner(*, user, milestone: Milestone) -> bool:
         and milestone.owner_id == user.pk
         and milestone.project.memberships.filter(user=user).exists()
     )
+
+
+def deliverables_visible_to(user) -> QuerySet[Deliverable]:
+    """The deliverables of the milestones the person sees."""
+    if not accounts_access.is_active_person(user):
+        return Deliverable.objects.none()
+    return Deliverable.objects.filter(milestone__project_id__in=visible_project_ids(user))
+
+
+def may_manage_deliverables(*, user, milestone: Milestone) -> bool:
+    """A milestone's deliverables are added, changed and removed by its programme's
+    managers and by the milestone's owner (while a member of the project)."""
+    return user_manages_programme(
+        user=user, programme=milestone.project.programme
+    ) or is_milestone_owner(user=user, milestone=milestone)

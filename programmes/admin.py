@@ -12,6 +12,7 @@ from portal.admin import InstituteScopedAdmin
 
 from .models import (
     CalendarFeed,
+    Deliverable,
     Milestone,
     MilestoneDueDateChange,
     Programme,
@@ -116,6 +117,14 @@ class DueDateChangeInline(admin.TabularInline):
         return False
 
 
+class DeliverableInline(TolerantAutocompleteAdmin, admin.TabularInline):
+    model = Deliverable
+    fields = ("title", "owner", "due_date", "status")
+    autocomplete_fields = ("owner",)
+    show_change_link = True
+    extra = 0
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     institute_lookups = ("project__lead_institute", "project__partner_institutes")
@@ -131,9 +140,28 @@ class MilestoneAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ("owner",)
     filter_horizontal = ("dependencies",)
     date_hierarchy = "due_date"
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "legacy_deliverables")
     list_select_related = ("project", "owner")
-    inlines = [DueDateChangeInline]
+    inlines = [DeliverableInline, DueDateChangeInline]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(InstituteScopedAdmin, SimpleHistoryAdmin):
+    institute_lookups = (
+        "milestone__project__lead_institute",
+        "milestone__project__partner_institutes",
+    )
+    list_display = ("title", "milestone", "owner", "due_date", "status")
+    list_filter = (
+        "status",
+        "milestone__project__programme",
+        ("due_date", admin.DateFieldListFilter),
+    )
+    search_fields = ("title", "description", "milestone__title", "milestone__project__code")
+    autocomplete_fields = ("owner",)
+    raw_id_fields = ("milestone",)
+    readonly_fields = ("created_at", "updated_at")
+    list_select_related = ("milestone", "owner")
 
 
 @admin.register(ProjectMembership)

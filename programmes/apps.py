@@ -10,10 +10,11 @@ class ProgrammesConfig(AppConfig):
         from django.core import checks
 
         from notifications import rules
-        from portal import demo, my_work, navigation
+        from portal import demo, my_work, navigation, search
 
         from . import demo as programmes_demo
         from . import gates, personal_data, reminders, selectors
+        from . import search as programmes_search
 
         navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
         my_work.register(self.name, selectors.my_work_sections, order=30)
@@ -21,3 +22,5 @@ class ProgrammesConfig(AppConfig):
         demo.register(self.name, programmes_demo.seed, order=10)
         checks.register(gates.check_gates_registered)
         personal_data.register_sections()
+        for source, order in programmes_search.SOURCES:
+            search.register(source, order=order)

@@ -145,7 +145,6 @@ def seed(*, stdout) -> None:
                 description="",
                 owner=people[owner],
                 due_date=due - datetime.timedelta(days=slip),
-                deliverables="",
                 dependencies=[created[dep]] if dep is not None else [],
                 requires_partner_handover=gated,
             )

@@ -6,6 +6,8 @@ from portal import bounds
 from portal.forms import DateInput
 
 from .models import (
+    DELIVERABLE_TITLE_MAX_LENGTH,
+    DeliverableStatus,
     MembershipRole,
     Milestone,
     MilestoneStatus,
@@ -202,13 +204,13 @@ class MilestoneForm(forms.Form):
             "invalid_choice": "Choose a member of the project.",
         },
     )
-    due_date = _date_field("Due date")
-    deliverables = forms.CharField(
-        max_length=bounds.STATEMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    start_date = _date_field(
+        "Start date",
         required=False,
-        help_text="What this milestone delivers, one item a line.",
+        help_text="Optional. When work starts: the start of its bar on the timeline. "
+        "On or before the due date.",
     )
+    due_date = _date_field("Due date")
     dependencies = forms.ModelMultipleChoiceField(
         queryset=Milestone.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -243,7 +245,7 @@ class MilestoneForm(forms.Form):
             "title": milestone.title,
             "description": milestone.description,
             "owner": milestone.owner_id,
-            "deliverables": milestone.deliverables,
+            "start_date": milestone.start_date,
             "dependencies": list(milestone.dependencies.all()),
             "requires_partner_handover": milestone.requires_partner_handover,
         }
@@ -252,6 +254,52 @@ class MilestoneForm(forms.Form):
         data = dict(self.cleaned_data)
         data["dependencies"] = list(data["dependencies"])
         return data
+
+
+class DeliverableForm(forms.Form):
+    title = forms.CharField(
+        max_length=DELIVERABLE_TITLE_MAX_LENGTH,
+        error_messages={
+            "required": "Enter a title.",
+            "max_length": "Enter a title of at most %(limit_value)d characters.",
+        },
+    )
+    description = forms.CharField(
+        max_length=bounds.STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        help_text="A member of the project.",
+        error_messages={
+            "required": "Choose who owns this deliverable.",
+            "invalid_choice": "Choose a member of the project.",
+        },
+    )
+    due_date = _date_field("Due date")
+    status = forms.ChoiceField(
+        choices=DeliverableStatus.choices,
+        widget=forms.RadioSelect,
+        initial=DeliverableStatus.PLANNED,
+        error_messages={"required": "Choose a status.", "invalid_choice": "Choose a status."},
+    )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(
+            project_memberships__project_id=milestone.project_id
+        ).order_by("full_name", "email")
+
+    @classmethod
+    def initial_for(cls, deliverable) -> dict:
+        return {
+            "title": deliverable.title,
+            "description": deliverable.description,
+            "owner": deliverable.owner_id,
+            "due_date": deliverable.due_date,
+            "status": deliverable.status,
+        }
 
 
 class MilestoneStatusForm(forms.Form):
@@ -409,3 +457,48 @@ class MilestoneFilter(django_filters.FilterSet):
         if not (self.form.is_bound and self.form.cleaned_data.get("sort")):
             qs = qs.order_by(*SORTS["due"])
         return qs
+
+
+class TimelineFilter(django_filters.FilterSet):
+    """The timeline's filters: project (on a programme's timeline), the owner's institute
+    and status. The project dropdown lists the projects the person sees while they fit
+    (``selectors.PROJECT_CHOICES_LIMIT``), a box for the code past that."""
+
+    project = django_filters.CharFilter(
+        field_name="project__code",
+        lookup_expr="iexact",
+        label="Project",
+        max_length=30,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        help_text="The project’s code, for example JRP-EVAL-01.",
+    )
+    institute = django_filters.CharFilter(
+        field_name="owner__institute__code",
+        label="Owner’s institute",
+        max_length=20,
+        widget=forms.Select,
+    )
+    status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, empty_label="Any")
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def __init__(self, *args, choices: dict, with_project: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_project:
+            self.filters.pop("project")
+        form = self.form
+        if with_project and choices["projects"] is not None:
+            form.fields["project"].widget = forms.Select(
+                choices=[("", "Any project"), *choices["projects"]]
+            )
+            form.fields["project"].help_text = ""
+        institute = form.fields["institute"]
+        institute.widget.choices = [("", "Any"), *choices["institutes"]]
+        institute.widget.attrs.pop("maxlength", None)  # the field still bounds the length
+
+    @property
+    def qs(self):
+        # The selector's order (project, due date) holds whatever the filters.
+        return super().qs.order_by("project__code", "due_date", "pk")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal import bounds
+from portal.search.fields import SearchIndex, search_document
 
 
 class Programme(models.Model):
@@ -117,11 +118,13 @@ class Project(models.Model):
     rag_override_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = search_document(("code", "A"), ("title", "A"), ("summary", "B"))
 
-    history = HistoricalRecords(m2m_fields=[partner_institutes])
+    history = HistoricalRecords(m2m_fields=[partner_institutes], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["code"]
+        indexes = [SearchIndex(fields=["search_vector"], name="project_search_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gt=F("start_date")), name="project_end_after_start"
@@ -203,6 +206,12 @@ class Milestone(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_milestones"
     )
+    start_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[bounds.validate_entered_date],
+        help_text="When work on it starts (optional): the start of its bar on the timeline.",
+    )
     due_date = models.DateField(validators=[bounds.validate_entered_date])
     baseline_due_date = models.DateField(
         validators=[bounds.validate_entered_date],
@@ -221,10 +230,14 @@ class Milestone(models.Model):
         blank=True,
         help_text="Milestones of the same project that must be done first.",
     )
-    deliverables = models.TextField(
+    # Deprecated: the free-text list from before deliverables were rows (``Deliverable``).
+    # Migration 0006 copied each line into a row; this keeps the text as it was, for the
+    # record and so the migration can be reversed. Nothing edits or shows it any more.
+    legacy_deliverables = models.TextField(
+        "deliverables as first written (replaced by deliverable rows)",
         blank=True,
         max_length=bounds.STATEMENT_MAX_LENGTH,
-        help_text="What this milestone delivers, one item per line.",
+        editable=False,
     )
     requires_partner_handover = models.BooleanField(
         "needs an acknowledged handover from the partner institute",
@@ -234,8 +247,9 @@ class Milestone(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = search_document(("title", "A"), ("description", "B"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -245,16 +259,23 @@ class Milestone(models.Model):
             # Lists sort by (due_date, id): walked in order, a page stops after 25 rows.
             models.Index(fields=["due_date", "id"], name="milestone_due_id_idx"),
             models.Index(fields=["project", "due_date", "id"], name="milestone_project_due_idx2"),
+            SearchIndex(fields=["search_vector"], name="milestone_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="done") | Q(completed_on__isnull=False),
                 name="milestone_done_has_completion_date",
             ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(start_date__lte=F("due_date")),
+                name="milestone_start_not_after_due",
+                violation_error_message="A milestone cannot start after its due date.",
+            ),
             bounds.dates_stored_within_bounds(
                 "due_date",
                 "baseline_due_date",
                 "completed_on",
+                "start_date",
                 name="milestone_dates_within_bounds",
             ),
         ]
@@ -272,6 +293,61 @@ class Milestone(models.Model):
     @property
     def slippage_days(self) -> int:
         return (self.due_date - self.baseline_due_date).days
+
+
+class DeliverableStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_DELIVERABLE_STATUSES = (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
+DELIVERABLE_TITLE_MAX_LENGTH = 200
+
+
+class Deliverable(models.Model):
+    """One thing a milestone delivers: a report, a dataset, a tool. Whoever may see the
+    milestone sees its deliverables; its programme's managers and the milestone's owner
+    add, change and remove them."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliverables")
+    title = models.CharField(max_length=DELIVERABLE_TITLE_MAX_LENGTH)
+    description = models.TextField(blank=True, max_length=bounds.STATEMENT_MAX_LENGTH)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_deliverables"
+    )
+    due_date = models.DateField(validators=[bounds.validate_entered_date])
+    status = models.CharField(
+        max_length=20, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["milestone", "due_date", "id"], name="deliverable_milestone_idx"),
+            models.Index(fields=["status", "due_date"], name="deliverable_status_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="deliverable_has_title"),
+            bounds.dates_stored_within_bounds("due_date", name="deliverable_dates_within_bounds"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:milestone_detail", args=[self.milestone_id]) + (
+            f"#deliverable-{self.pk}"
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_DELIVERABLE_STATUSES
 
 
 class MilestoneDueDateChange(models.Model):

@@ -45,7 +45,10 @@ from .calendar_selectors import (  # noqa: F401
     calendar_window,
 )
 from .models import (
+    OPEN_DELIVERABLE_STATUSES,
     OPEN_MILESTONE_STATUSES,
+    Deliverable,
+    DeliverableStatus,
     Milestone,
     MilestoneStatus,
     Programme,
@@ -206,21 +209,47 @@ def programme_list_for_page(*, user) -> QuerySet[Programme]:
     )
 
 
+def with_deliverable_counts(qs: QuerySet[Project], *, today: datetime.date) -> QuerySet[Project]:
+    """Each project's deliverables: in all, delivered, and overdue (open, due before
+    today), each a subquery (a join would multiply the milestone counts)."""
+    of_project = Deliverable.objects.filter(milestone__project_id=OuterRef("pk"))
+    return qs.annotate(
+        deliverable_count=_count_of(of_project),
+        deliverable_done_count=_count_of(of_project.filter(status=DeliverableStatus.DELIVERED)),
+        deliverable_overdue_count=_count_of(
+            of_project.filter(status__in=OPEN_DELIVERABLE_STATUSES, due_date__lt=today)
+        ),
+    )
+
+
 def programme_dashboard_projects(*, user, programme: Programme) -> QuerySet[Project]:
     """The projects of one programme that the person sees, with RAG and counts."""
+    today = today_for(user)
     qs = (
         access.projects_visible_to(user)
         .filter(programme=programme)
         .select_related("lead_institute", "rag_override_by")
         .order_by("code")
     )
-    return with_project_rag(qs, today=today_for(user))
+    return with_deliverable_counts(with_project_rag(qs, today=today), today=today)
 
 
 def programme_dashboard_totals(*, projects) -> dict:
     """Totals over the (already evaluated) dashboard projects; no further query."""
-    totals = {"overdue": 0, "due_soon": 0, "done": 0, "slipped": 0, "milestones": 0}
+    totals = {
+        "overdue": 0,
+        "due_soon": 0,
+        "done": 0,
+        "slipped": 0,
+        "milestones": 0,
+        "deliverables": 0,
+        "deliverables_done": 0,
+        "deliverables_overdue": 0,
+    }
     for project in projects:
+        totals["deliverables"] += project.deliverable_count
+        totals["deliverables_done"] += project.deliverable_done_count
+        totals["deliverables_overdue"] += project.deliverable_overdue_count
         totals["overdue"] += project.overdue_count
         totals["due_soon"] += project.due_soon_count
         totals["done"] += project.done_count
@@ -346,7 +375,7 @@ def project_recent_activity(*, project: Project, limit: int = 15) -> list[dict]:
 def milestone_detail_queryset(user) -> QuerySet[Milestone]:
     """The milestones a person may open, with RAG, dependencies and due-date changes."""
     return milestone_list_for_page(user=user).prefetch_related(
-        "dependencies", "dependents", "due_date_changes__changed_by"
+        "dependencies", "dependents", "due_date_changes__changed_by", "deliverables__owner"
     )
 
 
@@ -446,3 +475,11 @@ def my_work_sections(user) -> list[dict]:
             "empty": "You own no open milestones.",
         }
     ]
+
+
+# The timeline's reads live in ``timeline_selectors``; callers find them here too.
+from .timeline_selectors import (  # noqa: E402, F401
+    TIMELINE_PAGE_SIZE,
+    timeline_dependencies,
+    timeline_milestones,
+)

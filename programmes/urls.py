@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, milestones, programmes, projects
+from .views import calendar, deliverables, milestones, programmes, projects, timeline
 
 app_name = "programmes"
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("new/", programmes.programme_create, name="programme_create"),
     path("<int:pk>/", programmes.programme_detail, name="programme_detail"),
     path("<int:pk>/edit/", programmes.programme_edit, name="programme_edit"),
+    path("<int:pk>/timeline/", timeline.programme_timeline, name="programme_timeline"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<str:code>/", projects.project_detail, name="project_detail"),
     path("projects/<str:code>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<str:code>/timeline/", timeline.project_timeline, name="project_timeline"),
     path("projects/<str:code>/members/", projects.project_members, name="project_members"),
     path(
         "projects/<str:code>/members/<int:membership_id>/remove/",
@@ -39,5 +41,14 @@ urlpatterns = [
     path("milestones/<int:pk>/edit/", milestones.milestone_edit, name="milestone_edit"),
     path("milestones/<int:pk>/status/", milestones.milestone_status, name="milestone_status"),
     path("milestones/<int:pk>/due-date/", milestones.milestone_due_date, name="milestone_due_date"),
+    path(
+        "milestones/<int:pk>/deliverables/new/",
+        deliverables.deliverable_create,
+        name="deliverable_create",
+    ),
+    path("deliverables/<int:pk>/edit/", deliverables.deliverable_edit, name="deliverable_edit"),
+    path(
+        "deliverables/<int:pk>/remove/", deliverables.deliverable_remove, name="deliverable_remove"
+    ),
     path("calendar/", calendar.calendar_settings, name="calendar_settings"),
 ]

@@ -37,6 +37,10 @@ ACCEPT = inline_serializer(
         "title": serializers.CharField(required=False),
         "arrangement": serializers.CharField(),
         "reason": serializers.CharField(required=False),
+        "override_reason": serializers.CharField(
+            required=False,
+            help_text="Needed when accepting takes an agreed exchange quota over: why go ahead.",
+        ),
     },
 )
 CHECKLIST_CHANGE = inline_serializer(

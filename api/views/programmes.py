@@ -26,7 +26,6 @@ def _milestone_fields(*, adding: bool) -> dict:
         "owner": serializers.IntegerField(
             required=adding, help_text="A member of the project (their user id)."
         ),
-        "deliverables": serializers.CharField(required=False, help_text="One item a line."),
         "dependencies": serializers.ListField(
             child=serializers.IntegerField(),
             required=False,

@@ -227,7 +227,6 @@ def _milestones(ctx: Context) -> None:
                 baseline_due_date=due - datetime.timedelta(days=slip),
                 status=status,
                 completed_on=completed,
-                deliverables="Report\nData" if ctx.rng.random() < 0.3 else "",
                 # Gated milestones are open ones: done would need an acknowledged handover.
                 requires_partner_handover=(
                     status != MilestoneStatus.DONE and ctx.rng.random() < 0.05

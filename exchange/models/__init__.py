@@ -19,6 +19,8 @@ from .checklists import (
 from .clearances import ClearanceRecognition, scheme_of
 from .common import ClearanceLevel, Direction, cv_upload_to, evidence_upload_to
 from .opportunities import Opportunity
+from .quotas import ExchangeQuota, QuotaUnit
+from .searches import NO_CLEARANCE, SAVED_SEARCHES_PER_PERSON, SavedSearch
 from .secondments import (
     MidpointReview,
     RatingChoice,
@@ -38,12 +40,17 @@ __all__ = [
     "ClearanceRecognition",
     "Direction",
     "DueAnchor",
+    "ExchangeQuota",
     "ItemKind",
     "MidpointReview",
     "Opportunity",
     "Party",
+    "QuotaUnit",
     "RatingChoice",
+    "NO_CLEARANCE",
     "ReturnReport",
+    "SAVED_SEARCHES_PER_PERSON",
+    "SavedSearch",
     "Secondment",
     "SecondmentDateChange",
     "SigningMethod",

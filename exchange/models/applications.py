@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from portal import bounds
+from portal.search.fields import SearchIndex, search_document
 
 from .common import Direction, cv_upload_to
 from .opportunities import Opportunity
@@ -88,8 +89,12 @@ class Application(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The business case; a conflict of interest's details are left out of search.
+    search_vector = search_document(
+        ("skills_to_gain", "B"), ("benefit_to_home_team", "B"), ("offer_to_host", "B")
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         ordering = ["-status_changed_at", "-pk"]
@@ -98,6 +103,7 @@ class Application(models.Model):
             # The lists' order: walked in order, a page stops after its rows.
             models.Index(fields=["status_changed_at", "id"], name="application_changed_idx"),
             models.Index(fields=["line_manager", "status"], name="application_manager_idx"),
+            SearchIndex(fields=["search_vector"], name="application_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -149,6 +155,12 @@ class ApplicationEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=Application.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Application.Status.choices)
     reason = models.TextField(blank=True, max_length=bounds.REASON_MAX_LENGTH)
+    quota_override_reason = models.TextField(
+        "reason for going over the quota",
+        blank=True,
+        max_length=bounds.REASON_MAX_LENGTH,
+        help_text="Given when an acceptance took an agreed exchange quota over.",
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from portal import bounds
+from portal.search.fields import SearchIndex, search_document
 
 from .common import ClearanceLevel
 
@@ -59,14 +60,20 @@ class Opportunity(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = search_document(
+        ("title", "A"), ("description", "B"), ("team", "C"), ("location", "C")
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["closing_date", "title", "pk"]
         verbose_name_plural = "opportunities"
         indexes = [
-            models.Index(fields=["status", "host_institute", "closing_date"], name="opp_browse_idx")
+            models.Index(
+                fields=["status", "host_institute", "closing_date"], name="opp_browse_idx"
+            ),
+            SearchIndex(fields=["search_vector"], name="opportunity_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

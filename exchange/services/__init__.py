@@ -31,6 +31,7 @@ from .opportunities import (
     opportunity_update,
 )
 from .reports import midpoint_review_submit, return_report_submit
+from .searches import opportunity_alerts_send, saved_search_create, saved_search_delete
 from .secondments import (
     secondment_cancel,
     secondment_change_dates,
@@ -60,11 +61,14 @@ __all__ = [
     "clearance_meets",
     "clearance_meets_requirement",
     "midpoint_review_submit",
+    "opportunity_alerts_send",
     "opportunity_close",
     "opportunity_create",
     "opportunity_publish",
     "opportunity_update",
     "return_report_submit",
+    "saved_search_create",
+    "saved_search_delete",
     "secondment_cancel",
     "secondment_change_dates",
     "secondment_complete",

@@ -10,13 +10,15 @@ from django.utils import timezone
 
 from accounts.clock import today_for
 from accounts.models import Institute, User
+from audit import services as audit
+from audit.models import AuditEvent
 from notifications.services import notify
-from portal import events
+from portal import bounds, events
 from portal.uploads import CV_TYPES, inspect_upload
 from programmes import access as programmes_access
 from programmes.models import Programme
 
-from .. import access
+from .. import access, quotas
 from ..models import Application, Opportunity, Secondment
 from ..selectors import direction_between
 from .dates import validate_period
@@ -323,8 +325,13 @@ def application_accept(
     title: str = "",
     location: str = "",
     arrangement: str = Secondment.Arrangement.SECONDMENT,
+    override_reason: str = "",
 ) -> Secondment:
-    """Accept an endorsed application and set up its secondment with the checklist."""
+    """Accept an endorsed application and set up its secondment with the checklist.
+
+    When accepting would take an agreed exchange quota over (``quotas``), it is refused
+    unless ``override_reason`` says why to go ahead; the reason is kept on the acceptance
+    event and in the audit log."""
     application = locked_application(application)
     _require_host_manager(application, actor, "accept")
     if application.status != S.ENDORSED:
@@ -355,6 +362,7 @@ def application_accept(
         raise ValidationError(
             {"host_supervisor": "The host supervisor must work at the host institute."}
         )
+    excesses = _quota_excesses_allowed(application, override_reason)
     secondment = secondment_create_from(
         application=application,
         host_supervisor=host_supervisor,
@@ -362,8 +370,10 @@ def application_accept(
         location=location.strip() or (opportunity.location if opportunity else ""),
         arrangement=arrangement,
     )
-    record_event(application, actor=actor, to=S.ACCEPTED, reason=(reason or "").strip())
+    event = record_event(application, actor=actor, to=S.ACCEPTED, reason=(reason or "").strip())
     application.save(update_fields=["status", "status_changed_at", "programme", "updated_at"])
+    if excesses:
+        _record_quota_override(application, event, actor, excesses, override_reason.strip())
     events.emit(events.EventType.APPLICATION_DECIDED, application, change="accepted")
     notify(
         recipient=application.applicant,
@@ -373,6 +383,69 @@ def application_accept(
         about=application,
     )
     return secondment
+
+
+QUOTA_REASON_NEEDED = (
+    "To accept anyway, enter the reason for going over the quota (for example what the "
+    "partners agreed)."
+)
+
+
+def _quota_excesses_allowed(application: Application, override_reason: str) -> list:
+    """The quotas accepting takes over (rows locked until the acceptance commits). Refused
+    without a reason for going over; nothing is saved then."""
+    excesses = quotas.quota_excesses(
+        programme=application.programme,
+        direction=application.direction,
+        start=application.proposed_start,
+        end=application.proposed_end,
+        lock=True,
+    )
+    override_reason = (override_reason or "").strip()
+    if len(override_reason) > bounds.REASON_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "override_reason": "Enter a reason of at most "
+                f"{bounds.REASON_MAX_LENGTH:,} characters."
+            }
+        )
+    if excesses and not override_reason:
+        raise ValidationError(
+            {"override_reason": " ".join([e.message for e in excesses] + [QUOTA_REASON_NEEDED])}
+        )
+    return excesses
+
+
+def _record_quota_override(application, event, actor, excesses, override_reason: str) -> None:
+    """Going over a quota: why, on the acceptance in the application's history, and the
+    figures in the audit log."""
+    event.quota_override_reason = override_reason
+    event.save(update_fields=["quota_override_reason"])
+    audit.record(
+        event=AuditEvent.QUOTA_OVERRIDE,
+        actor=actor,
+        obj=application,
+        object_institute=application.home_institute,
+        new={
+            "reason": override_reason,
+            "quotas": [
+                {
+                    "quota": excess.usage.quota.pk,
+                    "year": excess.usage.quota.year,
+                    "direction": excess.usage.quota.direction,
+                    "unit": excess.usage.quota.unit,
+                    "agreed": excess.usage.agreed,
+                    "used": excess.usage.used,
+                    "planned": excess.usage.planned,
+                    "this_application": excess.this,
+                    "over_by": excess.over_by,
+                }
+                for excess in excesses
+            ],
+        },
+        summary=f"{application.reference} accepted over the exchange quota: "
+        + "; ".join(excess.message for excess in excesses),
+    )
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from programmes.models import Programme
 
 from ..models import Opportunity
 from .fields import only_fields
+from .searches import alert_on_commit
 
 OPPORTUNITY_FIELDS = (
     "team",
@@ -93,10 +94,14 @@ def opportunity_publish(*, opportunity: Opportunity, actor: User) -> Opportunity
         raise ValidationError("This opportunity is already open.")
     if opportunity.closing_date < today_for(actor):
         raise ValidationError("The closing date has passed: set a later one before publishing.")
+    first_time = opportunity.published_at is None
     opportunity.status = Opportunity.Status.OPEN
     opportunity.published_at = timezone.now()
     opportunity.closed_at = None
     opportunity.save(update_fields=["status", "published_at", "closed_at", "updated_at"])
+    if first_time:
+        # Reopening a closed opportunity is not news: only its first publication is.
+        alert_on_commit(opportunity)
     return opportunity
 
 

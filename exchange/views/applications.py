@@ -252,10 +252,26 @@ def application_accept(request, pk: int):
         ),
         success="The application was accepted and its secondment set up with a checklist.",
     )
-    return done or render(
+    if done:
+        return done
+    programme = application.programme
+    if programme is None and form.is_bound and form.is_valid():
+        programme = form.cleaned_data.get("programme")
+    excesses = (
+        selectors.quota_excesses_for(application=application, programme=programme)
+        if allowed
+        else []
+    )
+    return render(
         request,
         "exchange/application_accept.html",
-        {"application": application, "form": form, "allowed": allowed},
+        {
+            "application": application,
+            "form": form,
+            "allowed": allowed,
+            "excesses": excesses,
+            "ask_override": bool(excesses) or bool(form.errors.get("override_reason")),
+        },
     )
 
 

@@ -11,7 +11,7 @@ from programmes import access as programmes_access
 
 from .. import access, selectors, services
 from ..filters import OpportunityFilter
-from ..forms import OpportunityForm
+from ..forms import SEARCH_PREFIX, OpportunityForm, SavedSearchForm
 
 
 @mfa_enforced
@@ -19,11 +19,20 @@ def opportunity_list(request):
     filterset = OpportunityFilter(
         request.GET or None, queryset=access.opportunities_open_to(request.user)
     )
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    valid = filterset.is_bound and filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset
+    save_form = None
+    if access.may_save_searches(request.user) and (valid or not filterset.is_bound):
+        filters = filterset.form.cleaned_data if valid else {}
+        save_form = SavedSearchForm(
+            initial={key: value for key, value in filters.items() if value not in (None, "")},
+            hidden_filters=True,
+            prefix=SEARCH_PREFIX,
+        )
     return render(
         request,
         "exchange/opportunity_list.html",
-        {"filter": filterset, "page_obj": paginate(request, queryset)},
+        {"filter": filterset, "page_obj": paginate(request, queryset), "save_form": save_form},
     )
 
 

@@ -91,7 +91,17 @@ TAG_COLOURS = {
     **dict.fromkeys(("submitted", "planning", "in_progress", "active", "sent", "pending"), "blue"),
     **dict.fromkeys(("endorsed", "ready"), "turquoise"),
     **dict.fromkeys(
-        ("open", "accepted", "done", "completed", "acknowledged", "confirmed", "green"), "green"
+        (
+            "open",
+            "accepted",
+            "done",
+            "delivered",
+            "completed",
+            "acknowledged",
+            "confirmed",
+            "green",
+        ),
+        "green",
     ),
     **dict.fromkeys(("returned", "ended_early", "amber"), "orange"),
     **dict.fromkeys(("queried", "paused"), "yellow"),

@@ -8,6 +8,7 @@ belong beside.
 
 from .calendar import calendar_feed_reset
 from .common import GATE_MESSAGE
+from .deliverables import deliverable_add, deliverable_remove, deliverable_update
 from .milestones import (
     milestone_allowed_statuses,
     milestone_change_due_date,
@@ -28,6 +29,9 @@ from .projects import (
 __all__ = [
     "GATE_MESSAGE",
     "calendar_feed_reset",
+    "deliverable_add",
+    "deliverable_remove",
+    "deliverable_update",
     "milestone_allowed_statuses",
     "milestone_change_due_date",
     "milestone_complete",

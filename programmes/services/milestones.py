@@ -15,6 +15,8 @@ from ..gates import gate_satisfied
 from ..models import Milestone, MilestoneDueDateChange, MilestoneStatus, Project
 from .common import GATE_MESSAGE, record_history, require_manager
 
+KEEP = object()  # a keyword left out: keep the current value
+
 
 def _dependency_errors(
     *, project: Project, milestone: Milestone | None, dependencies: list[Milestone]
@@ -55,6 +57,7 @@ def _milestone_checks(
     owner: User,
     due_date: datetime.date | None,
     dependencies: list[Milestone],
+    start_date: datetime.date | None = None,
 ) -> dict[str, str]:
     errors: dict[str, str] = bounds.date_errors(due_date=due_date)
     if due_date and not errors and not (project.start_date <= due_date <= project.end_date):
@@ -62,6 +65,20 @@ def _milestone_checks(
             "The due date must be within the project’s dates "
             f"({project.start_date:%-d %B %Y} to {project.end_date:%-d %B %Y})."
         )
+    if start_date is not None:
+        start_errors = bounds.date_errors(start_date=start_date)
+        effective_due = due_date or (milestone.due_date if milestone else None)
+        if start_errors:
+            errors.update(start_errors)
+        elif not (project.start_date <= start_date <= project.end_date):
+            errors["start_date"] = (
+                "The start date must be within the project’s dates "
+                f"({project.start_date:%-d %B %Y} to {project.end_date:%-d %B %Y})."
+            )
+        elif effective_due and start_date > effective_due:
+            errors["start_date"] = (
+                f"The start date must be on or before the due date ({effective_due:%-d %B %Y})."
+            )
     if owner is not None and not project.memberships.filter(user=owner).exists():
         errors["owner"] = "The owner must be a member of the project."
     dependency_error = _dependency_errors(
@@ -81,15 +98,20 @@ def milestone_create(
     description: str,
     owner: User,
     due_date: datetime.date,
-    deliverables: str = "",
     dependencies: list[Milestone] | None = None,
     requires_partner_handover: bool = False,
+    start_date: datetime.date | None = None,
 ) -> Milestone:
     """Add a milestone. Its first due date is its baseline."""
     require_manager(actor, project.programme)
     dependencies = list(dependencies or [])
     errors = _milestone_checks(
-        project=project, milestone=None, owner=owner, due_date=due_date, dependencies=dependencies
+        project=project,
+        milestone=None,
+        owner=owner,
+        due_date=due_date,
+        dependencies=dependencies,
+        start_date=start_date,
     )
     if errors:
         raise ValidationError(errors)
@@ -98,9 +120,9 @@ def milestone_create(
         title=title,
         description=description,
         owner=owner,
+        start_date=start_date,
         due_date=due_date,
         baseline_due_date=due_date,
-        deliverables=deliverables,
         requires_partner_handover=requires_partner_handover,
     )
     record_history(milestone, actor=actor, reason="Milestone added")
@@ -118,23 +140,31 @@ def milestone_update(
     title: str,
     description: str,
     owner: User,
-    deliverables: str,
     dependencies: list[Milestone],
     requires_partner_handover: bool,
+    start_date: datetime.date | None | object = KEEP,
 ) -> Milestone:
-    """Edit a milestone's details. Its due date changes only by ``milestone_change_due_date``."""
+    """Edit a milestone's details. Its due date changes only by ``milestone_change_due_date``.
+    ``start_date`` left out keeps the current one; ``None`` clears it."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     project = milestone.project
     require_manager(actor, project.programme)
+    if start_date is KEEP:
+        start_date = milestone.start_date
     errors = _milestone_checks(
-        project=project, milestone=milestone, owner=owner, due_date=None, dependencies=dependencies
+        project=project,
+        milestone=milestone,
+        owner=owner,
+        due_date=None,
+        dependencies=dependencies,
+        start_date=start_date,
     )
     if errors:
         raise ValidationError(errors)
     milestone.title = title
     milestone.description = description
     milestone.owner = owner
-    milestone.deliverables = deliverables
+    milestone.start_date = start_date
     milestone.requires_partner_handover = requires_partner_handover
     record_history(milestone, actor=actor, reason="Milestone details updated")
     milestone.save()
@@ -167,6 +197,12 @@ def milestone_change_due_date(
             f"({project.start_date:%-d %B %Y} to {project.end_date:%-d %B %Y})."
         )
     errors.update(bounds.date_errors(due_date=due_date))
+    if due_date and milestone.start_date and due_date < milestone.start_date:
+        errors.setdefault(
+            "due_date",
+            f"The due date cannot be before the milestone’s start date "
+            f"({milestone.start_date:%-d %B %Y}). Change the start date first.",
+        )
     if errors:
         raise ValidationError(errors)
     change = MilestoneDueDateChange.objects.create(

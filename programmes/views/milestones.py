@@ -13,7 +13,7 @@ from portal.actions import posted, run_form
 from portal.downloads import export_response
 from portal.pagination import paginate, query_without
 
-from .. import access, exports, gates, selectors, services
+from .. import access, deliverable_links, exports, gates, selectors, services
 from ..forms import DueDateChangeForm, MilestoneFilter, MilestoneForm, MilestoneStatusForm
 from ..models import Milestone
 from .projects import manageable_project
@@ -91,8 +91,11 @@ def milestone_list(request):
 @mfa_enforced
 @require_GET
 def milestone_export(request, fmt: str):
-    rows = exports.milestone_values(milestone_filter(request, for_export=True).qs)
-    stamp = today_for(request.user).isoformat()
+    today = today_for(request.user)
+    rows = exports.milestone_values(
+        milestone_filter(request, for_export=True, today=today).qs, today=today
+    )
+    stamp = today.isoformat()
     if fmt == "csv":
         return export_response(
             exports.csv_stream(rows), filename=f"milestones-{stamp}.csv", content_type="text/csv"
@@ -187,6 +190,12 @@ def milestone_detail(request, pk: int):
     allowed = services.milestone_allowed_statuses(
         user=request.user, milestone=milestone, manages=manages
     )
+    deliverables = list(milestone.deliverables.all())
+    links = deliverable_links.links_for(
+        user=request.user, deliverable_ids=[d.pk for d in deliverables]
+    )
+    for deliverable in deliverables:
+        deliverable.links = links.get(deliverable.pk, [])
     return render(
         request,
         "programmes/milestone_detail.html",
@@ -194,6 +203,10 @@ def milestone_detail(request, pk: int):
             "milestone": milestone,
             "project": milestone.project,
             "manages": manages,
+            "deliverables": deliverables,
+            "today": today_for(request.user),
+            "may_manage_deliverables": manages
+            or access.is_milestone_owner(user=request.user, milestone=milestone),
             "can_change_status": bool(allowed),
             "warnings": selectors.milestone_dependency_warnings(milestone=milestone),
             "history": selectors.milestone_history(milestone=milestone),

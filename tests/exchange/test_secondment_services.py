@@ -477,7 +477,7 @@ def test_only_the_secondee_writes_the_return_report(world):
 
 
 def test_reciprocity_counts_person_months_by_direction_and_year(world):
-    """Oct 2026–Apr 2027 UK→AU: about 3 months in 2026 and 3 in 2027, all planned."""
+    """1 Oct 2026 to 1 Apr 2027 UK→AU: 3 months in 2026 and 3 in 2027, all planned."""
     world.accepted()
     report = reciprocity_for(world.au_pm)
     assert [entry["programme"] for entry in report] == [world.programme]
@@ -485,7 +485,7 @@ def test_reciprocity_counts_person_months_by_direction_and_year(world):
     assert set(years) == {2026, 2027}
     uk_au_2026 = years[2026][0]
     assert uk_au_2026["direction"] == "UK to Australia"
-    assert 2.9 < uk_au_2026["planned"] < 3.1 and uk_au_2026["completed"] == 0
+    assert uk_au_2026["planned"] == 3.0 and uk_au_2026["used"] == 0
     assert uk_au_2026["meets_target"] is False
     assert years[2026][1]["total"] == 0
     assert reciprocity_for(world.uk_staff) == []

@@ -19,6 +19,7 @@ from exchange import forms as exchange_forms
 from handover import forms as handover_forms
 from handover.demo import sample_pdf
 from notifications import forms as notification_forms
+from portal import forms as portal_forms
 from programmes import forms as programme_forms
 
 from .world import HostileWorld
@@ -82,6 +83,8 @@ VIEWS: dict[str, list[tuple[str | None, Url]]] = {
         ("uk_pm", lambda w: reverse("programmes:programme_detail", args=[w.programme.pk])),
         ("uk_staff", lambda w: reverse("programmes:project_detail", args=[w.project.code])),
         ("uk_staff", lambda w: reverse("programmes:milestone_detail", args=[w.milestone.pk])),
+        ("uk_pm", lambda w: reverse("programmes:programme_timeline", args=[w.programme.pk])),
+        ("uk_staff", lambda w: reverse("programmes:project_timeline", args=[w.project.code])),
         ("uk_staff", lambda w: reverse("programmes:milestone_list")),
         ("uk_staff", lambda w: reverse("programmes:milestone_export_csv")),
         ("uk_staff", lambda w: reverse("programmes:milestone_export_xlsx")),
@@ -99,6 +102,7 @@ VIEWS: dict[str, list[tuple[str | None, Url]]] = {
         ("uk_staff", lambda w: w.secondment.get_absolute_url()),
         ("au_staff", lambda w: w.active_secondment.get_absolute_url()),
         ("au_pm", lambda w: reverse("exchange:reciprocity")),
+        ("uk_staff", lambda w: reverse("exchange:saved_search_list")),
         ("uk_staff", lambda w: reverse("home")),
     ],
     "handover": [
@@ -284,6 +288,21 @@ CASES = [
         name="MilestoneForm-edit",
     ),
     Case(
+        programme_forms.DeliverableForm,
+        "uk_staff",
+        lambda w: reverse("programmes:deliverable_create", args=[w.milestone.pk]),
+        valid=lambda w: {"title": "Dataset card", "status": "planned"},
+        views=(P,),
+        name="DeliverableForm-create",
+    ),
+    Case(
+        programme_forms.DeliverableForm,
+        "uk_pm",
+        lambda w: reverse("programmes:deliverable_edit", args=[w.deliverable.pk]),
+        views=(P,),
+        name="DeliverableForm-edit",
+    ),
+    Case(
         programme_forms.MilestoneStatusForm,
         "uk_staff",
         lambda w: reverse("programmes:milestone_status", args=[w.milestone.pk]),
@@ -389,6 +408,13 @@ CASES = [
         exchange_forms.AcceptForm,
         "au_pm",
         lambda w: reverse("exchange:application_accept", args=[w.endorsed_application.pk]),
+        views=(E,),
+    ),
+    Case(
+        exchange_forms.SavedSearchForm,
+        "uk_staff",
+        lambda w: reverse("exchange:saved_search_create"),
+        valid=lambda w: {"search-name": "Hostile search", "search-duration": "6"},
         views=(E,),
     ),
     Case(
@@ -504,5 +530,15 @@ CASES = [
         lambda w: reverse("handover:handover_access_revoke", args=[w.handover.reference]),
         valid=lambda w: {"reason": "Sent to the wrong team."},
         views=(H,),
+    ),
+]
+
+# Forms read from the address (GET): the page answers whatever the query says.
+GET_CASES = [
+    Case(
+        portal_forms.SearchForm,
+        "uk_staff",
+        lambda w: reverse("search"),
+        valid=lambda w: {"q": "evaluation protocol"},
     ),
 ]

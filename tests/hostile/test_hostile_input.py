@@ -39,7 +39,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .cases import CASES, VIEWS, Case
+from .cases import CASES, GET_CASES, VIEWS, Case
 from .forms import hostile_data, post_data
 from .world import NOW, HostileWorld
 
@@ -200,6 +200,8 @@ def _record_for(case: Case, world):
             return world.project
         case "MilestoneForm-edit" | "MilestoneStatusForm" | "DueDateChangeForm":
             return world.milestone
+        case "DeliverableForm-edit":
+            return world.deliverable
         case "OpportunityForm-edit":
             return world.au_opportunity
         case "ApplicationForm-edit":
@@ -247,6 +249,36 @@ def test_portal_forms_survive_hostile_input(world, case):
     )
 
 
+@pytest.mark.parametrize("case", GET_CASES, ids=[case.id for case in GET_CASES])
+def test_portal_get_forms_survive_hostile_input(world, case):
+    """A form read from the address (search): whatever the query says, the page answers
+    with its results or its errors, never a 500, and changes nothing."""
+    client = People(world)(case.user)
+    url = case.url(world)
+    page = client.get(url)
+    assert page.status_code == 200, f"{url} answered {page.status_code}"
+    form = page.context["form"]
+    assert isinstance(form, case.form), f"{url} shows {type(form).__name__}"
+    base = {**post_data(form), **case.valid(world)}
+    valid = client.get(url, base)
+    assert valid.status_code == 200 and not valid.context["form"].errors, _errors(valid)
+
+    @given(data=st.data())
+    def attempt(data):
+        cache.clear()
+        with transaction.atomic():
+            before = table_counts()
+            query, _files = hostile_data(data, form, base)
+            response = client.get(url, query)
+            assert response.status_code == 200, (
+                f"{url} answered {response.status_code} to {query!r}"
+            )
+            assert table_counts() == before, f"{url} changed the database for {query!r}"
+            transaction.set_rollback(True)
+
+    attempt()
+
+
 def _project_forms() -> set[type]:
     found = set()
     for name in FORM_MODULES:
@@ -260,7 +292,7 @@ def _project_forms() -> set[type]:
 def test_every_form_of_the_project_is_covered():
     """Every form class in the apps' forms modules has a hostile-input case: a new form
     fails here until it joins ``tests/hostile/cases.py``."""
-    covered = {case.form for case in CASES}
+    covered = {case.form for case in (*CASES, *GET_CASES)}
     missing = sorted(cls.__qualname__ for cls in _project_forms() - covered)
     assert not missing, f"forms with no hostile-input case: {missing}"
 

@@ -4,6 +4,7 @@ opportunities, applications in each state, a planning and an active secondment, 
 document, a sent handover, a calendar feed and some notices."""
 
 import datetime
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from accounts import services as account_services
 from accounts.models import SingleSignOn
 from api.models import PersonalAccessToken
-from exchange.models import MidpointReview, ReturnReport, Secondment
+from exchange import services as exchange_services
+from exchange.models import ExchangeQuota, MidpointReview, ReturnReport, Secondment
 from handover import services as handover_services
 from notifications.models import Digest, Notification, Preference, Reminder
 from programmes import services as programme_services
@@ -60,6 +62,13 @@ class HostileWorld(World):
             due_date=datetime.date(2027, 4, 30),
             reason="Partner compute arrives later",
         )
+        self.deliverable = programme_services.deliverable_add(
+            actor=self.uk_pm,
+            milestone=self.milestone,
+            title="Protocol document",
+            owner=self.uk_staff,
+            due_date=datetime.date(2026, 9, 30),
+        )
         self.feed = programme_services.calendar_feed_reset(user=self.uk_staff)
         account_services.attribute_change_request(
             actor=self.uk_applicant, field="nationality", requested_value="AUS", reason="Dual"
@@ -94,6 +103,12 @@ class HostileWorld(World):
             benefit_to_home="Tooling.",
             would_recommend=True,
             submitted_by=self.uk_staff,
+        )
+        exchange_services.saved_search_create(
+            owner=self.uk_staff, name="Evaluations", team="Evaluations", duration=6
+        )
+        ExchangeQuota.objects.create(
+            programme=self.programme, year=2027, direction="AU_UK", agreed=Decimal("12")
         )
         self.au_applicant = UserFactory(institute=self.au, full_name="Ana Applicant")
         self.draft_application = self.draft(applicant=self.au_applicant)

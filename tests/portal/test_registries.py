@@ -28,11 +28,13 @@ def test_my_work_has_each_apps_sections_in_page_order():
 
 
 def test_navigation_has_one_item_per_area_in_order():
-    """My work, each area, then the admin; notifications carry the unread count."""
+    """My work, each area (the exchange reports, for managers and admins, after the
+    exchanges), then the admin; notifications carry the unread count."""
     items = navigation.items.entries()
     assert [item.label for item in items] == [
         "My work",
         "Exchanges",
+        "Reports",
         "Programmes",
         "Documents",
         "Notifications",
@@ -82,3 +84,23 @@ def test_accounts_writes_to_the_audit_log_through_the_audit_apps_recorder():
     from audit import services as audit_services
 
     assert events._recorder["record"] is audit_services.record
+
+
+def test_search_has_each_apps_kinds_in_order_with_their_access_functions():
+    """Each kind is found through the access function its own pages use."""
+    from exchange import access as exchange_access
+    from handover import access as handover_access
+    from portal import search
+    from programmes import access as programmes_access
+
+    assert {source.kind: source.visible_to for source in search.all_sources()} == {
+        "opportunities": exchange_access.opportunities_visible_to,
+        "applications": exchange_access.applications_visible_to,
+        "projects": programmes_access.projects_visible_to,
+        "milestones": programmes_access.milestones_visible_to,
+        "documents": handover_access.documents_visible_to,
+        "handovers": handover_access.handovers_visible_to,
+    }
+    assert [source.kind for source in search.all_sources()] == [
+        "opportunities", "applications", "projects", "milestones", "documents", "handovers",
+    ]  # fmt: skip

@@ -70,7 +70,6 @@ def test_dependency_updates_are_accepted_iff_no_cycle_results(world, steps):
                     title=m.title,
                     description="",
                     owner=world.researcher,
-                    deliverables="",
                     dependencies=[milestones[d] for d in deps],
                     requires_partner_handover=False,
                 )

@@ -97,7 +97,8 @@ def test_csv_and_xlsx_match_the_filtered_list(world, milestones, client, frozen_
 
 def test_export_columns_carry_dates_status_rag_and_slippage(world, client, frozen_today):
     """A CSV row carries the project, title, owner, institute, status, RAG, due and baseline dates,
-    slippage in days and completion date; XLSX stores real dates and numbers."""
+    slippage in days, completion date and deliverable counts; XLSX stores real dates and
+    numbers."""
     slipped = MilestoneFactory(
         project=world.project,
         owner=world.researcher,
@@ -120,6 +121,9 @@ def test_export_columns_carry_dates_status_rag_and_slippage(world, client, froze
         (TODAY - 12 * DAY).isoformat(),
         "10",
         "",
+        "0",
+        "0",
+        "0",
     ]
     sheet = load_workbook(
         io.BytesIO(body(client.get(reverse("programmes:milestone_export_xlsx"))))

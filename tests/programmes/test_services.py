@@ -235,7 +235,6 @@ def test_dependency_cycle_is_refused(world):
             title="A",
             description="",
             owner=world.researcher,
-            deliverables="",
             dependencies=[c],
             requires_partner_handover=False,
         )
@@ -253,7 +252,6 @@ def test_self_dependency_is_refused(world):
             title="A",
             description="",
             owner=world.researcher,
-            deliverables="",
             dependencies=[a],
             requires_partner_handover=False,
         )

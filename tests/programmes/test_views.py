@@ -198,7 +198,6 @@ def _milestone_post(world, **overrides):
         "title": "Report",
         "owner": world.researcher.pk,
         "due_date": "2027-05-01",
-        "deliverables": "Report PDF",
     }
     data.update(overrides)
     return data

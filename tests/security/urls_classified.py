@@ -99,6 +99,8 @@ REASON = Post("reason", lambda w: {"reason": "Checked by the authorization sweep
 ROUTES: dict[str, object] = {
     # --- portal-wide ------------------------------------------------------------------
     "home": SIGNED_IN,
+    # Results come only through each kind's access function (tests/search).
+    "search": SIGNED_IN,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "favicon": PUBLIC,
@@ -174,6 +176,15 @@ ROUTES: dict[str, object] = {
     "exchange:opportunity_list": SIGNED_IN,
     "exchange:opportunity_manage": MANAGER,
     "exchange:opportunity_create": MANAGER,
+    "exchange:saved_search_list": SIGNED_IN,
+    "exchange:saved_search_create": SIGNED_IN,
+    "exchange:saved_search_delete": Scoped(
+        "saved search",
+        lambda w: {"pk": w.saved_search.pk},
+        right="researcher",
+        get=False,
+        posts=(Post("delete"),),
+    ),
     "exchange:opportunity_detail": Scoped(
         "draft", lambda w: {"pk": w.opportunity_draft.pk}, right="au_pm", owner="au"
     ),
@@ -357,10 +368,21 @@ ROUTES: dict[str, object] = {
         post_refused=("secondee_ready",),
     ),
     "exchange:reciprocity": MANAGER,
+    # The reports are for programme managers and institute admins (tests/exchange/
+    # test_reports.py checks the admins and that another institute sees nothing of yours).
+    "exchange:reports": MANAGER,
+    **{
+        f"exchange:report_{section}_{fmt}": MANAGER
+        for section in ("applications", "secondments", "person_months", "late_items")
+        for fmt in ("csv", "xlsx")
+    },
     # --- programmes -------------------------------------------------------------------
     "programmes:programme_list": SIGNED_IN,
     "programmes:programme_create": MANAGER,
     "programmes:programme_detail": Scoped(
+        "programme", lambda w: {"pk": w.programme.pk}, right="researcher"
+    ),
+    "programmes:programme_timeline": Scoped(
         "programme", lambda w: {"pk": w.programme.pk}, right="researcher"
     ),
     "programmes:programme_edit": Scoped(
@@ -372,6 +394,9 @@ ROUTES: dict[str, object] = {
     ),
     "programmes:project_create": MANAGER,
     "programmes:project_detail": Scoped(
+        "project", lambda w: {"code": w.project.code}, right="researcher"
+    ),
+    "programmes:project_timeline": Scoped(
         "project", lambda w: {"code": w.project.code}, right="researcher"
     ),
     "programmes:project_edit": Scoped(
@@ -445,6 +470,40 @@ ROUTES: dict[str, object] = {
         right="uk_pm",
         posts=(Post("re-date", lambda w: {"due_date": "2026-12-15", "reason": "Slipped."}),),
         post_refused=("researcher",),
+    ),
+    # The milestone's owner (the researcher) and its programme's managers manage its
+    # deliverables; the partner sees them on the milestone page but gets 404 here.
+    "programmes:deliverable_create": Scoped(
+        "milestone",
+        lambda w: {"pk": w.milestone.pk},
+        right="researcher",
+        posts=(
+            Post(
+                "add",
+                lambda w: {
+                    "title": "Added by the sweep",
+                    "owner": str(w.researcher.pk),
+                    "due_date": "2026-12-01",
+                    "status": "planned",
+                },
+            ),
+        ),
+        post_refused=("partner",),
+    ),
+    "programmes:deliverable_edit": Scoped(
+        "deliverable",
+        lambda w: {"pk": w.deliverable.pk},
+        right="researcher",
+        posts=(Post("edit", harvest=True),),
+        post_refused=("partner",),
+    ),
+    "programmes:deliverable_remove": Scoped(
+        "deliverable",
+        lambda w: {"pk": w.deliverable.pk},
+        right="researcher",
+        get=False,
+        posts=(Post("remove"),),
+        post_refused=("partner",),
     ),
     "programmes:calendar_settings": SIGNED_IN,
     # --- documents and handovers ------------------------------------------------------
@@ -836,6 +895,8 @@ ADMIN_MODELS: dict[str, object] = {
     "exchange.application": SCOPED,
     "exchange.secondment": SCOPED,
     "exchange.checklistitem": SCOPED,
+    "exchange.exchangequota": SCOPED,
+    "exchange.savedsearch": SCOPED,
     "exchange.checklisttemplate": Out(
         "shared: one checklist template per direction, which both institutes' admins keep"
     ),
@@ -851,6 +912,7 @@ ADMIN_MODELS: dict[str, object] = {
     "programmes.milestone": SCOPED,
     "programmes.projectmembership": SCOPED,
     "programmes.milestoneduedatechange": SCOPED,
+    "programmes.deliverable": SCOPED,
     "programmes.calendarfeed": SCOPED,
     "handover.document": SCOPED,
     "handover.documentversion": SCOPED,

@@ -9,6 +9,7 @@ never with the Australian one, so the Australian admin has no claim on them.
 """
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from exchange import services as exchange_services
 from exchange.models import (
     ChecklistTemplate,
     ClearanceRecognition,
+    ExchangeQuota,
     MidpointReview,
     Opportunity,
     ReturnReport,
@@ -30,7 +32,7 @@ from handover.services import access_record
 from notifications.models import Digest, Preference, Reminder
 from notifications.services import notify
 from programmes import services as programme_services
-from programmes.models import MembershipRole, MilestoneDueDateChange
+from programmes.models import Deliverable, MembershipRole, MilestoneDueDateChange
 from tests.exchange.factories import PNG_BYTES, OpportunityFactory, World
 from tests.factories import ProgrammeFactory, UserFactory, enable_totp
 from tests.handover.factories import make_document, make_handover, upload
@@ -130,7 +132,16 @@ def _programmes(w: SimpleNamespace, ex: World) -> None:
         title="Protocol agreed",
         due_date=datetime.date(2026, 12, 1),
     )
+    w.deliverable = Deliverable.objects.create(
+        milestone=w.milestone,
+        title="Protocol document",
+        owner=w.researcher,
+        due_date=datetime.date(2026, 12, 1),
+    )
     w.feed = programme_services.calendar_feed_reset(user=w.researcher)
+    w.saved_search = exchange_services.saved_search_create(
+        owner=w.researcher, name="Evaluations in Canberra", team="Evaluations"
+    )
     w.token, _raw = api_services.token_create(
         actor=w.researcher, name="Laptop", scope="read", expires_in_days=30, mfa_done=False
     )
@@ -213,6 +224,12 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         changed_by=uk_person,
         reason="Slipped",
     )
+    deliverable = Deliverable.objects.create(
+        milestone=milestone,
+        title="UK-only deliverable",
+        owner=uk_person,
+        due_date=milestone.due_date,
+    )
     feed = programme_services.calendar_feed_reset(user=uk_person)
     document = make_document(uk_person, title="UK-only document")
     version = document.versions.get()
@@ -235,9 +252,16 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         time_zone="Europe/London",
         sent_at=timezone.now(),
     )
+    quota = ExchangeQuota.objects.create(
+        programme=programme, year=2027, direction="UK_AU", agreed=Decimal("6")
+    )
     w.admin_records = {
         "accounts.user": uk_person,
         "exchange.opportunity": opportunity,
+        "exchange.exchangequota": quota,
+        "exchange.savedsearch": exchange_services.saved_search_create(
+            owner=uk_person, name="UK-only search"
+        ),
         "exchange.application": application,
         "exchange.secondment": secondment,
         "exchange.checklistitem": item,
@@ -248,6 +272,7 @@ def _admin_records(w: SimpleNamespace, ex: World) -> None:
         "programmes.milestone": milestone,
         "programmes.projectmembership": membership,
         "programmes.milestoneduedatechange": due_change,
+        "programmes.deliverable": deliverable,
         "programmes.calendarfeed": feed,
         "handover.document": document,
         "handover.documentversion": version,

@@ -98,7 +98,6 @@ def test_milestone_changes(world, hear, django_capture_on_commit_callbacks):
             title="Interim report (draft)",
             description="",
             owner=milestone.owner,
-            deliverables="",
             dependencies=[],
             requires_partner_handover=False,
         )

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('handover', '0006_handover_access_end'),
+        ('handover', '0007_search_vectors'),
     ]
 
     operations = [
