@@ -234,3 +234,52 @@ def attribute_change_reject(
         summary=note[:500],
     )
     return change
+
+
+# --- the retention schedule (records app, docs/records.md) ------------------------------
+
+ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"
+
+
+def anonymised_name(pk) -> str:
+    return f"Former staff member #{pk}"
+
+
+def anonymised_email(pk) -> str:
+    return f"former-staff-{pk}@{ANONYMISED_EMAIL_DOMAIN}"
+
+
+def people_anonymise(ids) -> list[tuple[int, str]]:
+    """Anonymise the people ``ids``: their name becomes "Former staff member #id", their
+    address a unique placeholder, their job title, nationality and time zone are
+    cleared; their sign-in (password, email addresses, two-factor authenticators,
+    linked institute accounts) is removed. The row stays, so every record that names
+    them (applications, custody events, the audit log) still points at someone.
+
+    Done as updates, not saves, so that the old values are not copied into the audit
+    log by the change receivers. Returns (id, old email) of each person anonymised.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+    from django.contrib.auth.hashers import make_password
+
+    people = list(User.objects.filter(pk__in=list(ids)).values_list("pk", "email"))
+    for pk, _ in people:
+        User.objects.filter(pk=pk).update(
+            full_name=anonymised_name(pk),
+            email=anonymised_email(pk),
+            job_title="",
+            nationality="",
+            time_zone="",
+            is_active=False,
+            password=make_password(None),
+        )
+    pks = [pk for pk, _ in people]
+    EmailAddress.objects.filter(user_id__in=pks).delete()
+    Authenticator.objects.filter(user_id__in=pks).delete()
+    SocialAccount.objects.filter(user_id__in=pks).delete()
+    AttributeChangeRequest.objects.filter(user_id__in=pks).update(
+        current_value="", requested_value="", reason="", decision_note=""
+    )
+    return people

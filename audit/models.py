@@ -31,6 +31,8 @@ class AuditEvent(models.TextChoices):
     CUSTODY = "custody", "Custody event"
     EXPORTED = "exported", "Audit log exported"
     QUOTA_OVERRIDE = "quota_override", "Exchange quota exceeded, with a reason"
+    RETENTION = "retention", "Retention schedule"
+    SUBJECT_ACCESS = "subject_access", "Personal data downloaded"
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -44,9 +46,12 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One thing that happened. Written by ``audit.services.record`` only, never changed
     or deleted (``save`` of a stored entry, ``delete`` and queryset ``update`` and
-    ``delete`` raise). The one exception is the database's own: when a person or an
-    institute is deleted, the link to them is emptied (``actor_label`` and
-    ``object_label`` keep who and what it was)."""
+    ``delete`` raise). The exceptions: the database's own (when a person or an
+    institute is deleted, the link to them is emptied; ``actor_label`` and
+    ``object_label`` keep who and what it was), and the retention schedule's
+    (``audit.services.entries_expire`` and ``entries_anonymise_person``, see
+    docs/records.md): entries past the schedule's period are deleted, and an anonymised
+    person's address is replaced in the entries that name them."""
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

@@ -86,3 +86,27 @@ def record(
         entry.object_label = object_label[:LABEL_MAX]
     entry.save()
     return entry
+
+
+# --- the retention schedule's exceptions to append-only (docs/records.md) --------------
+
+
+def entries_expire(ids) -> int:
+    """Delete the entries ``ids`` (past the schedule's period). The log's own guards
+    refuse deletes; the schedule goes round them through the base queryset, here only."""
+    deleted, _ = models.QuerySet.delete(AuditEntry.objects.filter(pk__in=list(ids)))
+    return deleted
+
+
+def entries_anonymise_person(*, user_id, email: str, label: str) -> int:
+    """Replace an anonymised person's address in the entries that name them: as the actor
+    (``actor_label``) or as the record acted on (``object_label``). Their client
+    addresses go too. What they did, when, and to what, stays."""
+    as_actor = AuditEntry.objects.filter(actor_id=user_id)
+    changed = models.QuerySet.update(as_actor, actor_label=label, ip=None)
+    if email:
+        named = AuditEntry.objects.filter(actor_id__isnull=True, actor_label__iexact=email)
+        changed += models.QuerySet.update(named, actor_label=label, ip=None)
+    about = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user_id))
+    changed += models.QuerySet.update(about, object_label=label, old_values={}, new_values={})
+    return changed

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "portal",
+    "records",
     "exchange",
     "programmes",
     "handover",
@@ -220,6 +221,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "webhooks.tasks.sweep",
         "schedule": crontab(minute="*/5"),
     },
+    "records-apply-retention": {
+        "task": "records.tasks.apply_retention_daily",
+        "schedule": crontab(minute=23, hour=2),
+    },
     "accounts-orphaned-files": {
         "task": "portal.tasks.orphaned_files_sweep",
         "schedule": crontab(minute=41, hour=4, day_of_week="sun"),
@@ -227,6 +232,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # The weekly sweep reports files in storage that no record points to; it deletes them
 # (once older than the grace period) only when ORPHANED_FILES_DELETE is on.
+# How often a person may download everything the portal holds about them (an hour's
+# window), and the most file content (bytes) one download carries; files beyond it are
+# listed in the download with how to ask for them.
+SUBJECT_ACCESS_PER_HOUR = env.int("SUBJECT_ACCESS_PER_HOUR", default=3)
+SUBJECT_ACCESS_MAX_FILE_BYTES = env.int("SUBJECT_ACCESS_MAX_FILE_BYTES", default=200 * 1024 * 1024)
 ORPHANED_FILES_DELETE = env.bool("ORPHANED_FILES_DELETE", default=False)
 ORPHANED_FILES_GRACE_HOURS = env.int("ORPHANED_FILES_GRACE_HOURS", default=24)
 

@@ -26,6 +26,7 @@ urlpatterns = [
         name="profile_change_request",
     ),
     path("accounts/tokens/", include("api.account_urls")),
+    path("", include("records.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("exchanges/", include("exchange.urls")),

@@ -12,9 +12,10 @@ class DiscussionConfig(AppConfig):
 
         from portal import search
 
-        from . import registry
+        from . import personal_data, registry
         from . import search as discussion_search
 
         checks.register(registry.check_every_kind_registered)
         for source, order in discussion_search.SOURCES:
             search.register(source, order=order)
+        personal_data.register_sections()

@@ -12,9 +12,10 @@ class ExchangeConfig(AppConfig):
         from portal import demo, my_work, navigation, search
         from programmes import calendar_sources
 
-        from . import access, calendar, discussion, reminders, selectors
+        from . import access, calendar, discussion, personal_data, reminders, selectors
         from . import demo as exchange_demo
         from . import search as exchange_search
+        from .services import retention
 
         navigation.register(navigation.Item("Exchanges", "exchange:opportunity_list"), order=20)
         navigation.register(
@@ -31,3 +32,5 @@ class ExchangeConfig(AppConfig):
         for source, order in exchange_search.SOURCES:
             search.register(source, order=order)
         discussion_registry.register_all(discussion.COMMENTABLE)
+        retention.register_all()
+        personal_data.register_sections()

@@ -12,9 +12,10 @@ class HandoverConfig(AppConfig):
         from portal import demo, my_work, navigation, search
         from programmes import calendar_sources, deliverable_links, gates
 
-        from . import calendar, discussion, reminders, selectors
+        from . import calendar, discussion, personal_data, reminders, selectors
         from . import demo as handover_demo
         from . import search as handover_search
+        from .services import retention
 
         navigation.register(navigation.Item("Documents", "handover:document_list"), order=40)
         my_work.register(self.name, selectors.my_work_sections, order=40)
@@ -28,3 +29,5 @@ class HandoverConfig(AppConfig):
         for source, order in handover_search.SOURCES:
             search.register(source, order=order)
         discussion_registry.register_all(discussion.COMMENTABLE)
+        retention.register_all()
+        personal_data.register_sections()

@@ -28,7 +28,12 @@ def verify_stored_files(chunk_size: int = 500) -> tuple[int, list[FileProblem]]:
     """Re-read every version's file from storage; return (files checked, problems)."""
     checked = 0
     problems: list[FileProblem] = []
-    versions = DocumentVersion.objects.select_related("document").order_by("pk")
+    # A file deleted under the retention schedule is gone on purpose: not a problem.
+    versions = (
+        DocumentVersion.objects.filter(file_removed_at__isnull=True)
+        .select_related("document")
+        .order_by("pk")
+    )
     for version in versions.iterator(chunk_size=chunk_size):
         checked += 1
         try:

@@ -89,6 +89,11 @@ class DocumentVersion(models.Model):
     )
     note = models.TextField(blank=True, max_length=bounds.NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the retention schedule (records app) when the file is deleted from storage;
+    # the version's facts (name, size, SHA-256) stay, as do its handovers' custody chains.
+    file_removed_at = models.DateTimeField(
+        "file deleted under the retention schedule", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["document", "-number"]
@@ -101,7 +106,8 @@ class DocumentVersion(models.Model):
         return f"{self.document} – version {self.number}"
 
     def save(self, *args, **kwargs):
-        # Versions are immutable: the facts recorded at upload never change.
+        # Versions are immutable: the facts recorded at upload never change (the retention
+        # schedule marks a deleted file with a queryset update, handover.services.retention).
         if self.pk is not None:
             raise ValueError("A document version is immutable; upload a new version instead.")
         super().save(*args, **kwargs)

@@ -15,7 +15,7 @@ from portal.pagination import paginate
 from programmes import access as programmes_access
 
 from . import access, markings, selectors, services
-from .downloads import version_attachment
+from .downloads import file_removed_response, version_attachment
 from .filters import DocumentFilter
 from .forms import (
     AccessEndForm,
@@ -134,6 +134,8 @@ def version_download(request, pk: int, number: int):
         document_id=pk,
         number=number,
     )
+    if version.file_removed_at:
+        return file_removed_response(request, version)
     services.version_download(version=version, user=request.user)
     return version_attachment(request, version, prefix=f"DOC-{version.document_id}")
 
@@ -345,6 +347,8 @@ def handover_item_download(request, reference: str, item_id: str):
     item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
     if item is None or not access.can_open_document(request.user, item.version.document):
         raise Http404
+    if item.version.file_removed_at:
+        return file_removed_response(request, item.version)
     services.handover_item_download(handover=handover, item=item, user=request.user)
     return version_attachment(request, item.version, prefix=handover.reference)
 

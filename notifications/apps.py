@@ -10,8 +10,8 @@ class NotificationsConfig(AppConfig):
         from portal import demo, my_work, navigation
 
         from . import demo as notifications_demo
-        from . import reminders, rules, selectors, tasks
-        from .services import queue
+        from . import personal_data, reminders, rules, selectors, tasks
+        from .services import queue, retention
 
         navigation.register(
             navigation.Item(
@@ -23,3 +23,5 @@ class NotificationsConfig(AppConfig):
         rules.register_all(reminders.RULES)
         demo.register(self.name, notifications_demo.seed, order=40)
         queue.use_delivery_task(tasks.deliver_reminders)
+        retention.register_all()
+        personal_data.register_sections()

@@ -14,7 +14,7 @@ class ProgrammesConfig(AppConfig):
         from portal import demo, my_work, navigation, search
 
         from . import demo as programmes_demo
-        from . import discussion, gates, reminders, selectors
+        from . import discussion, gates, personal_data, reminders, selectors
         from . import search as programmes_search
 
         navigation.register(navigation.Item("Programmes", "programmes:programme_list"), order=30)
@@ -22,6 +22,7 @@ class ProgrammesConfig(AppConfig):
         rules.register_all(reminders.RULES, reminders.VISIBILITY)
         demo.register(self.name, programmes_demo.seed, order=10)
         checks.register(gates.check_gates_registered)
+        personal_data.register_sections()
         for source, order in programmes_search.SOURCES:
             search.register(source, order=order)
         discussion_registry.register_all(discussion.COMMENTABLE)

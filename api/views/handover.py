@@ -68,8 +68,22 @@ class DocumentViewSet(ReadViewSet):
             document_id=pk,
             number=number,
         )
+        if version.file_removed_at:
+            return _file_removed(version)
         services.version_download(version=version, user=request.user)
         return version_attachment(request, version, prefix=f"DOC-{version.document_id}")
+
+
+def _file_removed(version) -> Response:
+    """410 Gone: the retention schedule deleted the file (its facts stay)."""
+    return Response(
+        {
+            "detail": "This file was deleted under the portal's retention schedule. Its "
+            "name, size and SHA-256 checksum are still recorded.",
+            "code": "file_removed",
+        },
+        status=410,
+    )
 
 
 class HandoverViewSet(ReadViewSet):
@@ -194,5 +208,7 @@ class HandoverViewSet(ReadViewSet):
         item = next((i for i in handover.items.all() if i.pk == int(item_id)), None)
         if item is None or not access.can_open_document(request.user, item.version.document):
             raise Http404
+        if item.version.file_removed_at:
+            return _file_removed(item.version)
         services.handover_item_download(handover=handover, item=item, user=request.user)
         return version_attachment(request, item.version, prefix=handover.reference)

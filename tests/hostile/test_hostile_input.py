@@ -335,6 +335,8 @@ ADMIN_RECORDS = {
     "programmes.Milestone": lambda w: w.milestone,
     "handover.Document": lambda w: w.document,
     "handover.Handover": lambda w: w.handover,
+    # The daily run's history has no row until it has run once.
+    "records.RetentionRun": lambda w: _retention_run(),
 }
 
 # Fixed regressions, posted on every run before the drawn examples: (base, world) -> data.
@@ -354,6 +356,13 @@ ADMIN_EXAMPLES = {
         lambda base, w: {key: value for key, value in base.items() if key != "is_active"},
     ],
 }
+
+
+def _retention_run():
+    from records.models import RetentionRun
+
+    return RetentionRun.objects.create(counts={"notifications.notifications": 3})
+
 
 ADMIN_VIEWS = {
     "accounts": "accounts",

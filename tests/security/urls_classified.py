@@ -108,6 +108,12 @@ ROUTES: dict[str, object] = {
     # Asking for a change to one's own institute or nationality (tests/accounts).
     "profile_change_request": SIGNED_IN,
     "calendar_feed": TOKEN,
+    # A person's download of their own data (tests/records: content and isolation).
+    "my_data": SIGNED_IN,
+    # The footer's pages: for everyone, signed in or not.
+    "privacy": PUBLIC,
+    "accessibility": PUBLIC,
+    "cookies": PUBLIC,
     # --- allauth: sign-in, sign-up, password, MFA (its own flows: tests/accounts) -------
     "account_login": PUBLIC,
     "account_logout": SIGNED_IN,
@@ -161,6 +167,8 @@ ROUTES: dict[str, object] = {
     "admin:app_list": ADMIN_SITE,
     # The audit log's CSV export: scoped like its list (tests/audit).
     "admin:audit_auditentry_export": ADMIN_SITE,
+    # The retention schedule's dry run: scoped samples for institute admins (tests/records).
+    "admin:records_retentionrule_dry_run": ADMIN_SITE,
     # A person's password page in the user admin: also swept for both institutes' admins.
     "admin:auth_user_password_change": ADMIN_SITE,
     "admin/(?P<url>.*)$": Out("the admin's catch-all: a 404 for any address it does not know"),
@@ -979,6 +987,14 @@ ADMIN_MODELS: dict[str, object] = {
     "api.personalaccesstoken": SCOPED,
     "webhooks.endpoint": SCOPED,
     "webhooks.delivery": SCOPED,
+    "records.retentionrule": Out(
+        "shared: one retention schedule for both institutes' records under the MoU, which "
+        "every institute admin reads and only superusers change (tests/records)"
+    ),
+    "records.retentionrun": Out(
+        "the daily runs' totals are shared; an institute admin's dry runs are seen by their "
+        "own institute's admins only (records.access.runs_visible_to, tests/records)"
+    ),
 }
 
 # The per-model admin views the sweep requests (simple_history's past version where the
