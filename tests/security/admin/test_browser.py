@@ -5,8 +5,17 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import Role
+from discussion.models import Comment
+from exchange import services as exchange_services
 from exchange.checklist_defaults import install_default_templates
-from exchange.models import ChecklistTemplate, ChecklistTemplateItem, ClearanceRecognition
+from exchange.models import (
+    ChecklistTemplate,
+    ChecklistTemplateItem,
+    ClearanceRecognition,
+    Delegation,
+    ExchangeQuota,
+)
+from programmes.models import Deliverable
 from tests.exchange.factories import World
 from tests.factories import UserFactory, enable_totp
 from tests.handover.factories import make_document
@@ -27,6 +36,26 @@ def admin_pages(world, admin) -> list[str]:
         programme=world.programme, lead_institute=world.au, partner_institutes=[world.uk]
     )
     milestone = MilestoneFactory(project=project)
+    # The newer screens: quotas, saved searches, acting delegates, deliverables, comments.
+    quota = ExchangeQuota.objects.create(
+        programme=world.programme, year=2026, direction="AU_UK", agreed=12
+    )
+    exchange_services.saved_search_create(owner=world.au_staff, name="Evaluations")
+    delegation = Delegation.objects.create(
+        delegator=world.au_pm,
+        delegate=admin,
+        kind=Delegation.Kind.HOST_MANAGER,
+        start=TODAY.date(),
+        end=TODAY.date(),
+        created_by=world.au_pm,
+    )
+    deliverable = Deliverable.objects.create(
+        milestone=milestone,
+        title="Evaluation report",
+        owner=milestone.owner,
+        due_date=milestone.due_date,
+    )
+    comment = Comment.objects.create(milestone=milestone, author=world.au_pm, body="Agreed.")
     records = {
         "exchange_opportunity": world.au_opportunity,
         "exchange_application": application,
@@ -40,6 +69,8 @@ def admin_pages(world, admin) -> list[str]:
         "programmes_project": project,
         "programmes_milestone": milestone,
         "handover_document": document,
+        "exchange_exchangequota": quota,
+        "programmes_deliverable": deliverable,
     }
     no_add = {"exchange_application", "exchange_secondment"}
     urls = [
@@ -48,6 +79,16 @@ def admin_pages(world, admin) -> list[str]:
         reverse("admin:webhooks_endpoint_changelist"),
         reverse("admin:webhooks_endpoint_add"),
         reverse("admin:webhooks_delivery_changelist"),
+        reverse("admin:exchange_savedsearch_changelist"),
+        reverse("admin:exchange_delegation_changelist"),
+        reverse("admin:exchange_delegation_change", args=[delegation.pk]),
+        reverse("admin:exchange_decisionreassignment_changelist"),
+        reverse("admin:exchange_decisionreassignment_add"),
+        reverse("admin:discussion_comment_changelist"),
+        reverse("admin:discussion_comment_change", args=[comment.pk]),
+        reverse("admin:records_retentionrule_changelist"),
+        reverse("admin:records_retentionrule_dry_run"),
+        reverse("admin:records_retentionrun_changelist"),
     ]
     for name, obj in records.items():
         urls.append(reverse(f"admin:{name}_changelist"))
