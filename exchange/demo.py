@@ -11,7 +11,7 @@ from accounts.models import User
 from programmes.demo import demo_programme
 
 from . import services
-from .models import Application, ChecklistItem, Opportunity
+from .models import Application, ChecklistItem, Direction, ExchangeQuota, Opportunity
 
 DEMO_MARKER = "Frontier model evaluations scientist"
 
@@ -303,6 +303,14 @@ def seed(*, stdout) -> None:
     services.application_withdraw(
         application=withdrawn, actor=au_researcher, reason="Changed teams."
     )
+
+    for direction in (Direction.UK_TO_AU, Direction.AU_TO_UK):
+        ExchangeQuota.objects.get_or_create(
+            programme=programme,
+            year=today.year,
+            direction=direction,
+            defaults={"agreed": 12, "note": "Agreed at the annual review (demo)."},
+        )
 
     states = sorted(set(Application.objects.values_list("status", flat=True)))
     stdout.write(

@@ -162,8 +162,24 @@ def seed(*, stdout) -> None:
                     status=m_status,
                     completed_on=min(due, today) if m_status == "done" else None,
                 )
+            services.deliverable_add(
+                actor=actor,
+                milestone=milestone,
+                title=f"{m_title}: written summary",
+                owner=people[owner],
+                due_date=milestone.due_date,
+                status="delivered" if m_status == "done" else "planned",
+            )
             created.append(milestone)
-        stdout.write(f"Project {code}: {len(created)} milestones")
+        if created:
+            from discussion.services import comment_post
+
+            comment_post(
+                user=people["uk"],
+                record=created[0],
+                body="Draft shared with the partner team; comments welcome by Friday.",
+            )
+        stdout.write(f"Project {code}: {len(created)} milestones, each with a deliverable")
     _milestone_due_next_week(stdout)
 
 
