@@ -200,7 +200,7 @@ def test_saving_from_the_opportunity_list_keeps_its_filters(world):
         ("duration", "six", "whole number of months"),
         ("clearance", "TOP_SECRET", "Select a valid choice"),
         ("closing_after", "9999-01-01", "years from today"),
-        ("closing_after", "31/02/2027", "Enter a valid date"),
+        ("closing_after", "31/02/2027", "must be a real date"),
         ("closing_after", "2090-01-01", "years from today"),
         ("closing_after", "1999-12-31", "on or after 1 January 2000"),
     ],
