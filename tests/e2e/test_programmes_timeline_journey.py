@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from programmes.models import MembershipRole, MilestoneStatus
 from tests.factories import InstituteFactory, ProgrammeFactory, UserFactory, enable_totp
+from tests.handover.factories import make_document
 from tests.programmes.factories import MembershipFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,6 +77,8 @@ def _world():
         start_date=today,
         due_date=today + datetime.timedelta(days=45),
     )
+    # A document of the manager's institute, to link to a deliverable.
+    make_document(manager, title="Evaluation protocol, signed")
     return programme, manager, researcher
 
 
@@ -153,6 +156,20 @@ def test_manager_filters_the_programme_timeline_by_project(page, browser_login, 
     row = deliverables.get_by_role("row", name=re.compile("^Protocol document"))
     assert "Priya Shah" in row.inner_text() and "In progress" in row.inner_text()
     assert "Overdue" in row.inner_text()
+    assert_accessible(page)
+
+    # The deliverable is the signed protocol: the manager links that document's version,
+    # after a first try with nothing chosen.
+    row.get_by_role("link", name=re.compile("^Link a document")).click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Link document").click()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    page.get_by_label("Document version").select_option(index=1)
+    page.get_by_role("button", name="Link document").click()
+    deliverables = page.get_by_role("table", name="Deliverables of this milestone")
+    row = deliverables.get_by_role("row", name=re.compile("^Protocol document"))
+    assert "Evaluation protocol, signed" in row.inner_text()
     assert_accessible(page)
     page.goto(f"/programmes/{programme.pk}/")
     assert page.locator("#total-deliverables").inner_text() == "0 of 1"
