@@ -26,7 +26,7 @@ def test_search_from_the_header_filter_by_kind_and_open_a_result(
     page.wait_for_url(re.compile(r"/search/\?q=zephyr$"))
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")
-    expect(page.get_by_role("status")).to_have_text("6 results for “zephyr”")
+    expect(page.get_by_role("status")).to_have_text("7 results for “zephyr”")
     expect(page.get_by_role("heading", name="Projects (1)")).to_be_visible()
     expect(page.get_by_role("heading", name="Documents (3)")).to_be_visible()
     # What the researcher may not open is not there.
