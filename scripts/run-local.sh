@@ -12,20 +12,30 @@ GRACE_SECONDS="${RUN_STOP_GRACE_SECONDS:-6}"
 pids=()
 stopping=""
 
+all_stopped() {
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && return 1; done
+  return 0
+}
+
 stop() {
   [ -n "$stopping" ] && return
   stopping=1
   trap '' INT TERM
   local started=$SECONDS
   echo "Stopping web, worker and beat..."
+  # Ctrl-C in a terminal reaches the three as well as this script, and each begins to
+  # stop on it. A second signal while one is already stopping interrupts its clean-up
+  # (beat's final save raises in its exit handler), so they get a moment first.
+  if [ "${1:-}" = "INT" ]; then
+    local settle=$((SECONDS + 2))
+    while [ $SECONDS -lt $settle ] && ! all_stopped; do sleep 0.2; done
+  fi
   # Only the three main processes are told: each stops its own children. Signalling the
   # worker's pool processes directly leaves the worker waiting for them for ever.
-  kill -TERM "${pids[@]}" 2>/dev/null
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null; done
   local deadline=$((SECONDS + GRACE_SECONDS))
   while [ $SECONDS -lt $deadline ]; do
-    local alive=""
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ -z "$alive" ] && break
+    all_stopped && break
     sleep 0.2
   done
   for pid in "${pids[@]}"; do
@@ -38,7 +48,7 @@ stop() {
   wait 2>/dev/null
   echo "Stopped after $((SECONDS - started))s."
 }
-trap 'stop; exit 130' INT
+trap 'stop INT; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
