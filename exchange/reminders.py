@@ -263,42 +263,28 @@ def _applications():
     return Application.objects.select_related("applicant", "line_manager")
 
 
+def _waiting_rule(name: str, due) -> Rule:
+    """A reminder of an application waiting on a decision (its manager's or, through a
+    delegation in force, their acting delegate's)."""
+    return Rule(
+        name=name,
+        kind="application_awaiting_decision",
+        model=Application,
+        due=due,
+        describe=describe_waiting,
+        visible_to=access.applications_visible_to,
+        queryset=_applications,
+    )
+
+
 RULES = [
-    Rule(
-        name="exchange.application_awaiting_endorsement",
-        kind="application_awaiting_decision",
-        model=Application,
-        due=awaiting_endorsement,
-        describe=describe_waiting,
-        visible_to=access.applications_visible_to,
-        queryset=_applications,
+    _waiting_rule("exchange.application_awaiting_endorsement", awaiting_endorsement),
+    _waiting_rule("exchange.application_awaiting_acceptance", awaiting_acceptance),
+    _waiting_rule(
+        "exchange.application_awaiting_endorsement.delegate", awaiting_endorsement_by_delegate
     ),
-    Rule(
-        name="exchange.application_awaiting_acceptance",
-        kind="application_awaiting_decision",
-        model=Application,
-        due=awaiting_acceptance,
-        describe=describe_waiting,
-        visible_to=access.applications_visible_to,
-        queryset=_applications,
-    ),
-    Rule(
-        name="exchange.application_awaiting_endorsement.delegate",
-        kind="application_awaiting_decision",
-        model=Application,
-        due=awaiting_endorsement_by_delegate,
-        describe=describe_waiting,
-        visible_to=access.applications_visible_to,
-        queryset=_applications,
-    ),
-    Rule(
-        name="exchange.application_awaiting_acceptance.delegate",
-        kind="application_awaiting_decision",
-        model=Application,
-        due=awaiting_acceptance_by_delegate,
-        describe=describe_waiting,
-        visible_to=access.applications_visible_to,
-        queryset=_applications,
+    _waiting_rule(
+        "exchange.application_awaiting_acceptance.delegate", awaiting_acceptance_by_delegate
     ),
     Rule(
         name="exchange.checklist_item_due",
